@@ -1,0 +1,120 @@
+"""Rapport: plan and run customer-relationship events."""
+import logging
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import get_locale
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.config import PROJECT_ROOT, load_config
+from app.extensions import babel, bootstrap, csrf, db, init_celery, limiter, login_manager, migrate
+
+# Blueprints in registration order; each package keeps its own views.
+BLUEPRINTS = ("app.core.views", "app.auth.views")
+CLI_MODULES = ("app.auth.cli", "app.core.cli")
+
+
+def create_app(config=None):
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=(config or {}).get("INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(app.instance_path, config))
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    _init_request_hooks(app)
+    return app
+
+
+def _init_extensions(app):
+    from app.auth import services as auth_services
+    from app.core.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    init_celery(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(auth_services.load_user)
+    # Message shown when a signed-out visitor opens a protected page.
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+
+
+def _register_blueprints(app):
+    from importlib import import_module
+
+    for module in BLUEPRINTS:
+        app.register_blueprint(import_module(module).bp)
+
+
+def _register_cli(app):
+    from importlib import import_module
+
+    for module in CLI_MODULES:
+        app.cli.add_command(import_module(module).cli)
+
+
+def _init_request_hooks(app):
+    from app.auth.access import enforce_access
+    from app.auth.forms import ROLE_LABELS
+    from app.core.navigation import navigation_for
+    from app.core.errors import register_error_handlers
+    from app.core.formatting import register_filters
+    from app.core.security import add_hsts, add_security_headers
+
+    app.before_request(enforce_access)
+    app.after_request(add_security_headers)
+    if app.config["RAPPORT_ENV"] == "production":
+        app.after_request(add_hsts)
+    register_error_handlers(app)
+    register_filters(app)
+
+    @app.context_processor
+    def page_context():
+        return {
+            "current_locale": str(get_locale()),
+            "navigation_for": navigation_for,
+            "role_label": lambda role: ROLE_LABELS[role],
+        }
+
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: WAL for concurrent readers, foreign keys enforced, and a busy wait
+    instead of 'database is locked' while the worker writes."""
+    import sqlite3
+
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy, not the driver, open transactions (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    """pysqlite delays BEGIN and so breaks SAVEPOINTs; emit it ourselves (the
+    recipe from SQLAlchemy's SQLite documentation)."""
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,134 @@
+"""Settings read from the environment, with embedded defaults that need no server.
+
+`RAPPORT_ENV` picks the mode: `development` (default), `production` or `testing`.
+Everything else is documented in the README's configuration table.
+"""
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name, default):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+class ConfigError(RuntimeError):
+    """The environment does not allow the app to start safely."""
+
+
+def _secret_key(instance_path, mode):
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if mode == "production":
+        raise ConfigError("SECRET_KEY must be set in production (RAPPORT_ENV=production).")
+    # Development: a random key kept in instance/ so logins survive a restart.
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(instance_path, overrides=None):
+    """Return the settings dict for `app.config.update`."""
+    overrides = dict(overrides or {})
+    mode = overrides.get("RAPPORT_ENV") or os.environ.get("RAPPORT_ENV", "development")
+    instance = Path(instance_path)
+    production = mode == "production"
+
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    broker_folder = instance / "celery" / "broker"
+    redis_url = broker if broker.startswith("redis") else ""
+
+    config = {
+        "RAPPORT_ENV": mode,
+        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance, mode),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance / 'rapport.sqlite'}"
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Sessions and cookies
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_HOURS", 12) * 3600,
+        # Forms
+        "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead of a clock
+        # Rate limits: in memory unless Redis is configured.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Internationalisation
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("RAPPORT_TIMEZONE", "Asia/Shanghai"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "app" / "translations"),
+        "LANGUAGES": ("zh", "en"),
+        # Bootstrap assets come from the package, never a CDN.
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        # Mail: SMTP when MAIL_SERVER is set, otherwise .eml files in the outbox folder.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL", False),
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 30),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Rapport <rapport@localhost>"),
+        "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(instance / "outbox")),
+        # Celery: kombu's filesystem transport and a SQLite result store by default.
+        "CELERY": {
+            "broker_url": broker or "filesystem://",
+            "broker_transport_options": (
+                {}
+                if broker
+                else {
+                    "data_folder_in": str(broker_folder),
+                    "data_folder_out": str(broker_folder),
+                    "control_folder": str(instance / "celery" / "control"),
+                    "store_processed": False,
+                }
+            ),
+            "result_backend": os.environ.get("CELERY_RESULT_BACKEND")
+            or (broker if broker.startswith("redis") else f"db+sqlite:///{instance / 'celery-results.sqlite'}"),
+            "task_serializer": "json",
+            "result_serializer": "json",
+            "accept_content": ["json"],
+            "task_ignore_result": False,
+            "result_expires": 24 * 3600,
+            "task_acks_late": True,
+            "worker_prefetch_multiplier": 1,
+            "broker_connection_retry_on_startup": True,
+            "timezone": os.environ.get("RAPPORT_TIMEZONE", "Asia/Shanghai"),
+            "beat_schedule": {},
+        },
+    }
+    if mode == "testing":
+        config.update(
+            TESTING=True,
+            WTF_CSRF_ENABLED=False,
+            RATELIMIT_ENABLED=False,
+            SESSION_COOKIE_SECURE=False,
+        )
+        config["CELERY"].update(task_always_eager=True, task_eager_propagates=True)
+    # Overrides win, and nested Celery settings merge rather than replace.
+    celery_overrides = overrides.pop("CELERY", None) if "CELERY" in overrides else None
+    config.update(overrides)
+    if celery_overrides:
+        config["CELERY"].update(celery_overrides)
+    return config

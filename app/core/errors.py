@@ -1,0 +1,63 @@
+"""Domain errors raised by services, and the friendly error pages."""
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+
+class DomainError(Exception):
+    """A rule of the domain refused an operation. `message` is shown to the user,
+    so services pass a lazily translated string."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+ERROR_TITLES = {
+    400: _l("Bad request"),
+    403: _l("Access denied"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
+}
+
+ERROR_TEXTS = {
+    400: _l("The request could not be understood. Please go back and try again."),
+    403: _l("You do not have permission to open this page. Ask an administrator if you need access."),
+    404: _l("The page you asked for does not exist or has been moved."),
+    405: _l("This page cannot be used that way."),
+    429: _l("Too many attempts in a short time. Please wait a minute and try again."),
+    500: _l("An unexpected error occurred. It has been logged; please try again later."),
+}
+
+
+def render_error(code, text=None):
+    if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
+        return {"error": str(ERROR_TITLES.get(code, code)), "status": code}, code
+    return (
+        render_template(
+            "errors/error.html",
+            code=code,
+            title=ERROR_TITLES.get(code, ERROR_TITLES[500]),
+            text=text or ERROR_TEXTS.get(code, ERROR_TEXTS[500]),
+        ),
+        code,
+    )
+
+
+def register_error_handlers(app):
+    for code in (400, 403, 404, 405, 429):
+        app.register_error_handler(code, lambda error, code=code: render_error(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, _l("The form has expired or was sent from elsewhere. Please reload the page and try again."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        from app.extensions import db
+
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,21 @@
+"""Language choice: the ?lang= switch (remembered in a cookie), the user's own
+setting, then the browser's Accept-Language."""
+from flask import current_app, has_request_context, request
+from flask_login import current_user
+
+LANG_COOKIE = "lang"
+
+
+def select_locale():
+    if not has_request_context():  # tasks and commands choose with force_locale
+        return None
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        return asked
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in languages:
+        return cookie
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,0 +1,26 @@
+"""The main menu. Each entry shows only to users whose roles its view allows,
+so the menu can never offer a page that would answer 403."""
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from app.auth.access import rule_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object
+    icon: str
+
+
+# Later packages add their entries here, in menu order.
+MAIN_MENU = (
+    NavItem("core.home", _l("Home"), "house"),
+    NavItem("auth.users", _l("Users"), "people"),
+)
+
+
+def navigation_for(user):
+    return [item for item in MAIN_MENU if rule_for(current_app, item.endpoint).allows(user)]

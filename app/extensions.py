@@ -1,0 +1,62 @@
+"""Extensions, created once and bound to the app in `create_app`."""
+from pathlib import Path
+
+from celery import Celery, Task
+from flask import has_app_context
+from flask_babel import Babel
+from flask_bootstrap import Bootstrap5
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from sqlalchemy import MetaData
+
+# Stable constraint names, so Alembic migrations can alter them on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING))
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+bootstrap = Bootstrap5()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+class FlaskTask(Task):
+    """Runs each task inside an app context: the caller's when it has one (eager
+    tasks in tests and commands), otherwise the worker's own app."""
+
+    flask_app = None
+
+    def __call__(self, *args, **kwargs):
+        if has_app_context():
+            return self.run(*args, **kwargs)
+        with FlaskTask.flask_app.app_context():
+            return self.run(*args, **kwargs)
+
+
+celery = Celery("rapport", task_cls=FlaskTask)
+
+
+def init_celery(app):
+    """Configure the shared Celery app from Flask settings."""
+    FlaskTask.flask_app = app
+    settings = app.config["CELERY"]
+    if settings["broker_url"].startswith("filesystem"):
+        # kombu's filesystem transport expects its folders to exist.
+        options = settings["broker_transport_options"]
+        for key in ("data_folder_in", "data_folder_out", "control_folder"):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
+    celery.conf.update(settings)
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery

@@ -1,0 +1,206 @@
+"""Fixtures shared by the whole suite.
+
+- `app`: a fresh app per test, on a database migrated once per run (Alembic,
+  exactly as production), and every test runs inside a transaction that is
+  rolled back afterwards, so tests never see each other's rows.
+- `client` / `client_as(role)`: test clients; each request runs in its own
+  context, as in production, while sharing the test's transaction.
+- `make_user(...)`: the factory fixture for users (later models add theirs).
+- `count_queries`: counts SQL statements, to prove a page has no N+1.
+- `--backend=services` runs the tests marked `db` or `tasks` again on a real
+  PostgreSQL and Redis started for this run (tests/backends.py).
+"""
+import contextvars
+import itertools
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import event
+
+from app import create_app
+from app.auth import services as auth_services
+from app.extensions import db
+from tests.backends import BACKENDS
+
+ROLES = ("admin", "planner", "manager", "staff")
+DEFAULT_PASSWORD = "correct-horse-1"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--backend", choices=sorted(BACKENDS), default="sqlite",
+        help="sqlite (default) or services: a real PostgreSQL and Redis started for this run",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests by what they touch, so `-m "db or tasks"` selects them."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & {"app", "db_session", "client", "client_as", "make_user", "live_app"}:
+            item.add_marker(pytest.mark.db)
+        if fixtures & {"celery_worker_app", "live_app"}:
+            item.add_marker(pytest.mark.tasks)
+
+
+@pytest.fixture(scope="session")
+def backend(request):
+    root = Path(tempfile.mkdtemp(prefix="rapport-test-"))
+    server = BACKENDS[request.config.getoption("--backend")](root)
+    server.start()
+    yield server
+    server.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def app_config(backend, root, name, **overrides):
+    """Settings for a test app with its own database, outbox and broker folder."""
+    root = Path(root)
+    config = {
+        "RAPPORT_ENV": "testing",
+        "SECRET_KEY": "test-secret-key",
+        "INSTANCE_PATH": str(root / "instance"),
+        "SQLALCHEMY_DATABASE_URI": backend.database_url(name),
+        "MAIL_OUTBOX_DIR": str(root / "outbox"),
+        "BASE_URL": "http://rapport.test",
+    }
+    config.update(overrides)
+    return config
+
+
+def migrate_database(app):
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def base_config(backend, tmp_path_factory):
+    root = tmp_path_factory.mktemp("app")
+    config = app_config(backend, root, "rapport_test")
+    migrate_database(create_app(config))
+    return config
+
+
+class IsolatedContextClient(FlaskClient):
+    """Runs each request in an empty context, so it gets its own app context and
+    `g` (Flask would otherwise reuse the test's app context and leak `g`)."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture
+def app(base_config):
+    app = create_app(base_config)
+    app.test_client_class = IsolatedContextClient
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original_session = db.session
+        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.session = original_session
+            transaction.rollback()
+            connection.close()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def db_session(app):
+    return db.session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+_emails = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app):
+    def make(roles=("planner",), email=None, name=None, password=DEFAULT_PASSWORD, locale=None, active=True):
+        if isinstance(roles, str):
+            roles = (roles,)
+        number = next(_emails)
+        user = auth_services.create_user(
+            email or f"user{number}@example.com", name or f"User {number}", password, roles, locale
+        )
+        user.active = active
+        db.session.commit()
+        return user
+
+    return make
+
+
+def sign_in(client, user):
+    """Sign `client` in as `user` without going through the login form."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.session_token
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def client_as(app, make_user):
+    """`client_as("manager")`: a client signed in as a new user with that role;
+    `client_as(None)` is an anonymous client."""
+
+    def make(role, **user_kwargs):
+        client = app.test_client()
+        if role is None:
+            return client
+        client.user = make_user(roles=(role,), **user_kwargs)
+        return sign_in(client, client.user)
+
+    return make
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as queries: ...`; then `len(queries)` statements ran."""
+
+    @contextmanager
+    def counting():
+        statements = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+                statements.append(statement)
+
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting
+
+
+@pytest.fixture
+def outbox(app):
+    """The .eml files written so far, parsed."""
+    from email import policy
+    from email.parser import BytesParser
+
+    folder = Path(app.config["MAIL_OUTBOX_DIR"])
+    shutil.rmtree(folder, ignore_errors=True)
+
+    def messages():
+        if not folder.exists():
+            return []
+        return [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in sorted(folder.glob("*.eml"))]
+
+    return messages
