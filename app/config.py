@@ -68,6 +68,7 @@ def load_config(instance_path, overrides=None):
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
         "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_HOURS", 12) * 3600,
+        "PASSWORD_HASH_METHOD": "scrypt",
         # Forms
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead of a clock
         # Rate limits: in memory unless Redis is configured.
@@ -124,6 +125,7 @@ def load_config(instance_path, overrides=None):
             WTF_CSRF_ENABLED=False,
             RATELIMIT_ENABLED=False,
             SESSION_COOKIE_SECURE=False,
+            PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",  # fast: tests hash many passwords
         )
         config["CELERY"].update(task_always_eager=True, task_eager_propagates=True)
     # Overrides win, and nested Celery settings merge rather than replace.

@@ -101,10 +101,15 @@ def app(base_config):
     app = create_app(base_config)
     app.test_client_class = IsolatedContextClient
     with app.app_context():
-        connection = db.engine.connect()
+        engine = db.engine
+        connection = engine.connect()
         transaction = connection.begin()
+        # Every session of this test joins this one transaction: Flask-SQLAlchemy
+        # binds sessions through `db.engines`, so the connection stands in there.
+        db.engines[None] = connection
         original_session = db.session
-        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        db.session = db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
+        app.extensions["test_connection"] = connection
         try:
             yield app
         finally:
@@ -112,7 +117,23 @@ def app(base_config):
             db.session = original_session
             transaction.rollback()
             connection.close()
-            db.engine.dispose()
+            db.engines[None] = engine
+            engine.dispose()
+
+
+@pytest.fixture
+def make_app(app, base_config):
+    """Another app with other settings (CSRF on, an SMTP server...) that shares
+    the test's transaction."""
+
+    def make(**overrides):
+        other = create_app({**base_config, **overrides})
+        other.test_client_class = IsolatedContextClient
+        with other.app_context():
+            db.engines[None] = app.extensions["test_connection"]
+        return other
+
+    return make
 
 
 @pytest.fixture

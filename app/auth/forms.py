@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -13,12 +14,21 @@ ROLE_LABELS = {
     Role.MANAGER: _l("Manager"),
     Role.STAFF: _l("Door staff"),
 }
-LOCALE_CHOICES = [("", _l("Browser language")), ("zh", "中文"), ("en", "English")]
+LOCALE_CHOICES = [SelectChoice("", _l("Browser language")), SelectChoice("zh", "中文"), SelectChoice("en", "English")]
 
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class LocaleField(SelectField):
+    """'' (browser language) when the value is missing or unset, never None."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is None:
+            self.data = ""
 
 
 class LoginForm(FlaskForm):
@@ -38,16 +48,16 @@ class UserForm(FlaskForm):
     )
     roles = MultiCheckboxField(
         _l("Roles"),
-        choices=[(role.value, label) for role, label in ROLE_LABELS.items()],
+        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
         validators=[DataRequired(message=_l("Choose at least one role."))],
     )
-    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
+    locale = LocaleField(_l("Language"), choices=LOCALE_CHOICES, default="")
     active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save"))
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
+    locale = LocaleField(_l("Language"), choices=LOCALE_CHOICES, default="")
     submit = SubmitField(_l("Save language"))
 
 

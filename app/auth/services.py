@@ -1,4 +1,5 @@
 """Accounts: creation, roles, passwords, sign-in."""
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -10,6 +11,10 @@ from app.extensions import db
 MIN_PASSWORD_LENGTH = 8
 # Checked when the e-mail is unknown, so a missing account takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def _hash(password):
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def normalise_email(email):
@@ -43,7 +48,7 @@ def create_user(email, name, password, roles, locale=None):
     if get_by_email(email) is not None:
         raise DomainError(_l("A user with this e-mail address already exists."), "email")
     _check_password_rules(password)
-    user = User(email=email, name=name.strip(), password_hash=generate_password_hash(password), locale=_check_locale(locale))
+    user = User(email=email, name=name.strip(), password_hash=_hash(password), locale=_check_locale(locale))
     _set_roles(user, roles)
     db.session.add(user)
     db.session.flush()
@@ -70,7 +75,7 @@ def update_user(user, *, acting_user, name, roles, active, locale):
 
 def set_password(user, password):
     _check_password_rules(password)
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = _hash(password)
     user.session_token = new_session_token()  # signs out other sessions
     db.session.flush()
 

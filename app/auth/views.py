@@ -61,7 +61,7 @@ def account():
             getattr(password_form, error.field or "new_password").errors.append(error.message)
         else:
             db.session.commit()
-            login_user(current_user)  # the session token rotated: keep this session signed in
+            login_user(current_user._get_current_object())  # the token rotated: stay signed in here
             flash(_("Your password is changed."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", language_form=language_form, password_form=password_form)
