@@ -1,5 +1,6 @@
 """Rapport: plan and run customer-relationship events."""
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -19,7 +20,9 @@ def create_app(config=None):
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
-        instance_path=(config or {}).get("INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        instance_path=(config or {}).get("INSTANCE_PATH")
+        or os.environ.get("RAPPORT_INSTANCE_PATH")
+        or str(PROJECT_ROOT / "instance"),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(app.instance_path, config))
