@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $@
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile -q -d app/translations
+	$(BIN)/pybabel compile -d app/translations
 
 setup: $(STAMP) translations
 
@@ -35,8 +35,8 @@ test-services: setup
 	$(BIN)/pytest --backend=services -m "db or tasks"
 
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o app/translations/messages.pot .
-	$(BIN)/pybabel update -q -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
 worker: setup
 	$(BIN)/celery -A wsgi.celery_app worker --loglevel=INFO
