@@ -1,5 +1,4 @@
 """Rapport: plan and run customer-relationship events."""
-import logging
 import os
 from pathlib import Path
 
@@ -93,9 +92,6 @@ def _init_request_hooks(app):
             "navigation_for": navigation_for,
             "role_label": lambda role: ROLE_LABELS[role],
         }
-
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO)
 
 
 @event.listens_for(Engine, "connect")

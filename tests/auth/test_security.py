@@ -1,5 +1,6 @@
 """CSRF, the login rate limit, cookies and headers: on, as in production."""
 import re
+import uuid
 
 import pytest
 
@@ -8,9 +9,15 @@ from tests.conftest import DEFAULT_PASSWORD
 
 
 @pytest.fixture
-def strict_app(make_app):
-    """The test app with CSRF and rate limits switched back on."""
-    return make_app(WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+def strict_app(make_app, backend):
+    """The test app with CSRF and rate limits switched back on; the limits are
+    kept in Redis when the run has one, as in production."""
+    redis = backend.broker_url("limits")
+    storage = redis.rsplit("/", 1)[0] + "/2" if redis else "memory://"
+    return make_app(
+        WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute",
+        RATELIMIT_STORAGE_URI=storage, RATELIMIT_KEY_PREFIX=uuid.uuid4().hex,  # a fresh count per test
+    )
 
 
 def csrf_token(page):

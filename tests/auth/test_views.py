@@ -103,3 +103,16 @@ def test_navigation_follows_roles(client_as):
         page = client_as(role).get("/").get_data(as_text=True)
         assert "/admin/users" not in page
         assert f'data-testid="role-card-{role}"' in page
+
+
+def test_user_list_runs_a_fixed_number_of_queries(client_as, make_user, count_queries):
+    admin = client_as("admin")
+    make_user(roles=("planner", "manager"))
+    with count_queries() as few:
+        assert admin.get("/admin/users").status_code == 200
+    for _ in range(15):
+        make_user(roles=("staff", "planner"))
+    with count_queries() as many:
+        page = admin.get("/admin/users").get_data(as_text=True)
+    assert page.count("/admin/users/") >= 17
+    assert len(many) == len(few)
