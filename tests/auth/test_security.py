@@ -1,10 +1,10 @@
 """CSRF, the login rate limit, cookies and headers: on, as in production."""
 import re
-import uuid
 
 import pytest
 
 from app import create_app
+from app.extensions import limiter
 from tests.conftest import DEFAULT_PASSWORD
 
 
@@ -14,10 +14,12 @@ def strict_app(make_app, backend):
     kept in Redis when the run has one, as in production."""
     redis = backend.broker_url("limits")
     storage = redis.rsplit("/", 1)[0] + "/2" if redis else "memory://"
-    return make_app(
-        WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute",
-        RATELIMIT_STORAGE_URI=storage, RATELIMIT_KEY_PREFIX=uuid.uuid4().hex,  # a fresh count per test
+    app = make_app(
+        WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute", RATELIMIT_STORAGE_URI=storage
     )
+    with app.app_context():
+        limiter.reset()  # a fresh count for each test
+    return app
 
 
 def csrf_token(page):
