@@ -10,8 +10,10 @@ from sqlalchemy.engine import Engine
 from app.config import PROJECT_ROOT, load_config
 from app.extensions import babel, bootstrap, csrf, db, init_celery, limiter, login_manager, migrate
 
+# Models are imported up front so Alembic and relationships see every table.
+MODEL_MODULES = ("app.auth.models", "app.customers.models")
 # Blueprints in registration order; each package keeps its own views.
-BLUEPRINTS = ("app.core.views", "app.auth.views")
+BLUEPRINTS = ("app.core.views", "app.auth.views", "app.customers.views")
 CLI_MODULES = ("app.auth.cli", "app.core.cli")
 
 
@@ -34,6 +36,10 @@ def create_app(config=None):
 
 
 def _init_extensions(app):
+    from importlib import import_module
+
+    for module in MODEL_MODULES:
+        import_module(module)
     from app.auth import services as auth_services
     from app.core.i18n import select_locale
 

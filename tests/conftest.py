@@ -165,6 +165,83 @@ def make_user(app):
     return make
 
 
+_external_ids = itertools.count(1)
+
+
+@pytest.fixture
+def make_customer(app):
+    """`make_customer(name=..., tags=["制造业"], ...)`: a committed customer."""
+    from app.customers.models import Customer, CustomerTag
+
+    def make(tags=(), **fields):
+        number = next(_external_ids)
+        fields.setdefault("external_id", f"C{number:05d}")
+        fields.setdefault("name", f"客户{number}")
+        fields.setdefault("company", f"客户{number}科技有限公司")
+        customer = Customer(**fields)
+        customer.tag_rows = [CustomerTag(tag=tag) for tag in tags]
+        db.session.add(customer)
+        db.session.commit()
+        return customer
+
+    return make
+
+
+@pytest.fixture
+def make_order(app):
+    """`make_order(customer, date(2026, 11, 1), "1234.50")`: a committed order."""
+    from decimal import Decimal
+
+    from app.customers.models import Order
+
+    def make(customer, ordered_on, amount="100.00", **fields):
+        fields.setdefault("external_id", f"O{next(_external_ids):06d}")
+        order = Order(customer_id=customer.id, ordered_on=ordered_on, amount=Decimal(str(amount)), **fields)
+        db.session.add(order)
+        db.session.commit()
+        return order
+
+    return make
+
+
+@pytest.fixture
+def make_interaction(app):
+    from app.customers.models import Interaction
+
+    def make(customer, occurred_on, channel="phone", note=None):
+        interaction = Interaction(customer_id=customer.id, occurred_on=occurred_on, channel=channel, note=note)
+        db.session.add(interaction)
+        db.session.commit()
+        return interaction
+
+    return make
+
+
+@pytest.fixture
+def route_ids(make_user, make_customer):
+    """Ids for the paths of the route-access tables: one existing row of each kind."""
+    from datetime import date
+
+    from app.auth.models import ApiToken
+    from app.customers.models import ImportJob
+    from app.customers.tiering import recompute
+
+    other = make_user(roles=("staff",))
+    customer = make_customer()
+    job = ImportJob(kind="customers", filename="c.csv", stored_path="/nonexistent/c.csv", status="done")
+    token = ApiToken(name="ERP", token_hash="0" * 64, prefix="rk_0000")
+    db.session.add_all([job, token])
+    run = recompute(date(2026, 1, 1))
+    db.session.commit()
+    return {
+        "other_user_id": other.id,
+        "customer_id": customer.id,
+        "import_job_id": job.id,
+        "tier_run_id": run.id,
+        "api_token_id": token.id,
+    }
+
+
 def sign_in(client, user):
     """Sign `client` in as `user` without going through the login form."""
     with client.session_transaction() as session:

@@ -1,21 +1,22 @@
 """Every registered route, for every role and for an anonymous visitor.
 
 A route that is not in ACCESS makes `test_every_route_is_in_the_table` fail, so no
-route can be added without saying who may use it. POSTs send an empty form:
-what matters is the access answer, not the form's work.
+route can be added without saying who may use it. Each package's table lives in
+`tests/<package>/routes.py` (this file holds auth's and core's). POSTs send an
+empty form: what matters is the access answer, not the form's work. Paths may use
+`{other_user_id}` and the ids that `route_ids` makes.
 """
+import importlib
+import pkgutil
+
 import pytest
 from flask import Flask
 
+import tests
 from app.auth.access import unguarded_endpoints
+from tests.access import ADMIN_ONLY, ANYONE, SIGNED_IN, WHO
 
-# (endpoint, method): (path, {who: status})
-WHO = ("anonymous", "admin", "planner", "manager", "staff")
-SIGNED_IN = dict.fromkeys(WHO[1:], 200)
-ADMIN_ONLY = {"anonymous": 302, "admin": 200, "planner": 403, "manager": 403, "staff": 403}
-ANYONE = dict.fromkeys(WHO, 200)
-
-ACCESS = {
+OWN_ACCESS = {
     ("static", "GET"): ("/static/css/app.css", ANYONE),
     ("bootstrap.static", "GET"): ("/bootstrap/static/css/bootstrap.min.css", ANYONE),
     ("core.home", "GET"): ("/", {"anonymous": 302, **SIGNED_IN}),
@@ -32,7 +33,24 @@ ACCESS = {
     ("auth.edit_user", "GET"): ("/admin/users/{other_user_id}", ADMIN_ONLY),
     ("auth.edit_user", "POST"): ("/admin/users/{other_user_id}", ADMIN_ONLY),
 }
-# The anonymous logout redirects to the login page like any protected page.
+
+
+def _collect_tables():
+    """This file's table plus every `tests/<package>/routes.py` ACCESS table."""
+    table = dict(OWN_ACCESS)
+    for module in pkgutil.iter_modules(tests.__path__):
+        if module.ispkg:
+            try:
+                routes = importlib.import_module(f"tests.{module.name}.routes")
+            except ModuleNotFoundError:
+                continue
+            overlap = set(table) & set(routes.ACCESS)
+            assert not overlap, f"routes listed twice: {overlap}"
+            table.update(routes.ACCESS)
+    return table
+
+
+ACCESS = _collect_tables()
 
 
 def registered_routes(app):
@@ -58,11 +76,10 @@ def test_every_view_declares_an_access_rule(app):
 
 @pytest.mark.parametrize("who", WHO)
 @pytest.mark.parametrize("route", sorted(ACCESS), ids=lambda r: f"{r[1]} {r[0]}")
-def test_route_answers_each_role(route, who, client_as, make_user):
+def test_route_answers_each_role(route, who, client_as, route_ids):
     path, expected = ACCESS[route]
-    other = make_user(roles=("staff",))
     client = client_as(None if who == "anonymous" else who)
-    response = client.open(path.format(other_user_id=other.id), method=route[1], data={})
+    response = client.open(path.format(**route_ids), method=route[1], data={})
     assert response.status_code == expected[who], response.get_data(as_text=True)[:300]
 
 

@@ -1,0 +1,244 @@
+"""Customers, their orders and interactions, tier rules and tier snapshots."""
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+MONEY = Numeric(12, 2)
+
+
+def one_of(column, values):
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Channel(StrEnum):
+    """Promotion and contact channels (DOMAIN.md section 1, step 6)."""
+
+    WECHAT = "wechat"  # 公众号 / WeChat
+    COMMUNITY = "community"  # 社群
+    SMS = "sms"
+    EMAIL = "email"
+    PHONE = "phone"
+    VISIT = "visit"
+
+
+class Tier(StrEnum):
+    """RFM tiers in the order of precedence (DOMAIN.md section 2)."""
+
+    HIGH_VALUE = "high_value"
+    CHURN_RISK = "churn_risk"
+    NEW = "new"
+    GROWTH = "growth"
+    GENERAL = "general"
+
+
+class Lifecycle(StrEnum):
+    """Lifecycle stages of seed 002."""
+
+    NEW = "new"
+    GROWTH = "growth"
+    MATURE = "mature"
+    CHURN_RISK = "churn_risk"
+
+
+CHANNELS = tuple(c.value for c in Channel)
+TIERS = tuple(t.value for t in Tier)
+LIFECYCLES = tuple(s.value for s in Lifecycle)
+
+
+class Customer(db.Model):
+    __tablename__ = "customers"
+    __table_args__ = (
+        CheckConstraint(one_of("preferred_channel", CHANNELS), name="channel_known"),
+        CheckConstraint(one_of("preferred_language", ("zh", "en")), name="language_known"),
+        Index("ix_customers_name", "name"),
+        Index("ix_customers_company", "company"),
+        Index("ix_customers_industry", "industry"),
+        Index("ix_customers_city", "city"),
+        Index("ix_customers_phone", "phone"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    company: Mapped[str | None] = mapped_column(String(200))
+    industry: Mapped[str | None] = mapped_column(String(64))
+    contact_person: Mapped[str | None] = mapped_column(String(100))
+    contact_title: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    wechat_id: Mapped[str | None] = mapped_column(String(64))
+    city: Mapped[str | None] = mapped_column(String(64))
+    preferred_channel: Mapped[str | None] = mapped_column(String(16))
+    preferred_language: Mapped[str | None] = mapped_column(String(5))
+    registered_on: Mapped[date | None] = mapped_column(Date)
+    consent: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+
+    tag_rows: Mapped[list["CustomerTag"]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan", lazy="selectin", order_by="CustomerTag.tag"
+    )
+
+    @property
+    def tags(self):
+        return [row.tag for row in self.tag_rows]
+
+    def __repr__(self):
+        return f"<Customer {self.external_id} {self.name}>"
+
+
+class CustomerTag(db.Model):
+    __tablename__ = "customer_tags"
+    __table_args__ = (Index("ix_customer_tags_tag", "tag", "customer_id"),)
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+    customer: Mapped[Customer] = relationship(back_populates="tag_rows")
+
+
+class Order(db.Model):
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        # Covers the RFM aggregate, so tiering reads the index rather than the table.
+        Index("ix_orders_customer_date_amount", "customer_id", "ordered_on", "amount"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    ordered_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(MONEY)
+    product: Mapped[str | None] = mapped_column(String(200))
+    channel: Mapped[str | None] = mapped_column(String(64))
+
+    customer: Mapped[Customer] = relationship()
+
+
+class Interaction(db.Model):
+    __tablename__ = "interactions"
+    __table_args__ = (Index("ix_interactions_customer_date", "customer_id", "occurred_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    customer: Mapped[Customer] = relationship()
+
+
+class TierRules(db.Model):
+    """The organisation's thresholds (one row). Defaults are seed 000's rule set."""
+
+    __tablename__ = "tier_rules"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint(
+            "high_r_max >= 0 AND growth_r_max >= 0 AND churn_r_min >= 0 AND new_first_days >= 0", name="days_not_negative"
+        ),
+        CheckConstraint("growth_f_min <= growth_f_max AND growth_m_min <= growth_m_max", name="ranges_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    high_r_max: Mapped[int] = mapped_column(default=30)
+    high_f_min: Mapped[int] = mapped_column(default=8)
+    high_m_min: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("10000"))
+    churn_r_min: Mapped[int] = mapped_column(default=90)
+    churn_f_max: Mapped[int] = mapped_column(default=2)
+    churn_m_max: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("1000"))
+    new_first_days: Mapped[int] = mapped_column(default=7)
+    new_f: Mapped[int] = mapped_column(default=1)
+    new_m_min: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("500"))
+    growth_r_max: Mapped[int] = mapped_column(default=60)
+    growth_f_min: Mapped[int] = mapped_column(default=3)
+    growth_f_max: Mapped[int] = mapped_column(default=7)
+    growth_m_min: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("3000"))
+    growth_m_max: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("9999"))
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    FIELDS = (
+        "high_r_max", "high_f_min", "high_m_min",
+        "churn_r_min", "churn_f_max", "churn_m_max",
+        "new_first_days", "new_f", "new_m_min",
+        "growth_r_max", "growth_f_min", "growth_f_max", "growth_m_min", "growth_m_max",
+    )
+
+    def as_dict(self):
+        """JSON-safe thresholds (money as strings), stored with each snapshot."""
+        return {name: str(value) if isinstance(value, Decimal) else value for name in self.FIELDS
+                for value in [getattr(self, name)]}
+
+
+class TierRun(db.Model):
+    """One recomputation of every customer's tier: a dated snapshot."""
+
+    __tablename__ = "tier_runs"
+    __table_args__ = (CheckConstraint(one_of("status", ("running", "done", "failed")), name="status_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="running")
+    started_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    finished_at: Mapped[datetime | None]
+    triggered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    rules: Mapped[dict] = mapped_column(JSON)
+    customer_count: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class TierAssignment(db.Model):
+    """A customer's RFM values, tier and lifecycle stage in one run."""
+
+    __tablename__ = "tier_assignments"
+    __table_args__ = (
+        CheckConstraint(one_of("tier", TIERS), name="tier_known"),
+        CheckConstraint(one_of("lifecycle", LIFECYCLES), name="lifecycle_known"),
+        Index("ix_tier_assignments_run_tier", "run_id", "tier", "customer_id"),
+        Index("ix_tier_assignments_customer", "customer_id", "run_id"),
+    )
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("tier_runs.id", ondelete="CASCADE"), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+    tier: Mapped[str] = mapped_column(String(16))
+    lifecycle: Mapped[str] = mapped_column(String(16))
+    recency_days: Mapped[int | None]  # days since the last order or interaction
+    frequency: Mapped[int] = mapped_column(default=0)  # orders in the last 12 months
+    monetary: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))  # spend in the last 12 months
+    first_order_on: Mapped[date | None] = mapped_column(Date)
+    last_activity_on: Mapped[date | None] = mapped_column(Date)
+    lifetime_spend: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    clv_top_percent: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))  # 4.00 = in the top 4% by lifetime spend
+
+
+class ImportJob(db.Model):
+    """An upload of customers or orders, validated and written by the worker."""
+
+    __tablename__ = "import_jobs"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", ("customers", "orders")), name="kind_known"),
+        CheckConstraint(one_of("status", ("uploaded", "queued", "validating", "writing", "done", "failed")), name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_path: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(12), default="uploaded")
+    mapping: Mapped[dict | None] = mapped_column(JSON)
+    total_rows: Mapped[int | None]
+    processed_rows: Mapped[int] = mapped_column(default=0)
+    created_count: Mapped[int] = mapped_column(default=0)
+    updated_count: Mapped[int] = mapped_column(default=0)
+    error_count: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[list | None] = mapped_column(JSON)  # the first errors: {line, column, code, value}
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    finished_at: Mapped[datetime | None]
