@@ -1,4 +1,6 @@
 """Accounts: creation, roles, passwords, sign-in."""
+import email_validator
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -9,6 +11,11 @@ from app.core.errors import DomainError
 from app.extensions import db
 
 MIN_PASSWORD_LENGTH = 8
+# Intranet mail lives on domains such as corp.local; removing names from this list
+# is email-validator's documented way to accept them.
+for _domain in ("local", "localhost", "test"):
+    if _domain in email_validator.SPECIAL_USE_DOMAIN_NAMES:
+        email_validator.SPECIAL_USE_DOMAIN_NAMES.remove(_domain)
 # Checked when the e-mail is unknown, so a missing account takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -19,6 +26,15 @@ def _hash(password):
 
 def normalise_email(email):
     return (email or "").strip().lower()
+
+
+def check_email(email):
+    """The normalised address, or DomainError. Intranet domains (corp.local) are fine."""
+    try:
+        validate_email(email, check_deliverability=False, globally_deliverable=False)
+    except EmailNotValidError as error:
+        raise DomainError(_l("This is not a valid e-mail address."), "email") from error
+    return normalise_email(email)
 
 
 def get_by_email(email):
@@ -44,7 +60,7 @@ def _check_locale(locale):
 
 
 def create_user(email, name, password, roles, locale=None):
-    email = normalise_email(email)
+    email = check_email(normalise_email(email))
     if get_by_email(email) is not None:
         raise DomainError(_l("A user with this e-mail address already exists."), "email")
     _check_password_rules(password)

@@ -9,6 +9,7 @@ from app.auth.models import Role, User
 from app.auth.tasks import send_welcome_email
 from app.core.errors import DomainError
 from app.core.http import safe_next_url
+from app.core.i18n import remember_language
 from app.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -32,7 +33,10 @@ def login():
         else:
             db.session.commit()
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
+            response = redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
+            if user.locale:  # the sign-in page after sign-out keeps the user's language
+                remember_language(response, user.locale)
+            return response
     return render_template("auth/login.html", form=form)
 
 

@@ -1,6 +1,7 @@
-from datetime import date
+from datetime import datetime
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import text
@@ -9,7 +10,7 @@ from app.auth import services as auth_services
 from app.auth.access import public, signed_in
 from app.auth.models import Role
 from app.core.http import safe_next_url
-from app.core.i18n import LANG_COOKIE
+from app.core.i18n import remember_language
 from app.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -27,7 +28,7 @@ ROLE_ICONS = {Role.ADMIN: "gear", Role.PLANNER: "journal-text", Role.MANAGER: "c
 @signed_in
 def home():
     return render_template(
-        "core/home.html", today=date.today(), role_duties=ROLE_DUTIES, role_icons=ROLE_ICONS
+        "core/home.html", today=datetime.now(get_timezone()).date(), role_duties=ROLE_DUTIES, role_icons=ROLE_ICONS
     )
 
 
@@ -41,12 +42,7 @@ def set_language(code):
     if current_user.is_authenticated:
         auth_services.set_locale(current_user, code)
         db.session.commit()
-    response = redirect(back)
-    response.set_cookie(
-        LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
-        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
-    )
-    return response
+    return remember_language(redirect(back), code)
 
 
 @bp.route("/healthz")

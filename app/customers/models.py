@@ -173,8 +173,11 @@ class TierRules(db.Model):
 
     def as_dict(self):
         """JSON-safe thresholds (money as strings), stored with each snapshot."""
-        return {name: str(value) if isinstance(value, Decimal) else value for name in self.FIELDS
-                for value in [getattr(self, name)]}
+        values = {}
+        for name in self.FIELDS:
+            value = getattr(self, name)
+            values[name] = str(Decimal(value).quantize(Decimal("0.01"))) if name.endswith(("m_min", "m_max")) else value
+        return values
 
 
 class TierRun(db.Model):

@@ -17,7 +17,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Numeric, and_, case, func, insert, literal, or_, select
+from sqlalchemy import Numeric, and_, case, cast, func, insert, literal, or_, select
 
 from app.core.errors import DomainError
 from app.customers.models import (
@@ -156,7 +156,7 @@ def assignment_select(as_of, rules, run_id):
     )
     clv_top = case(
         (orders.c.lifetime > 0,
-         func.round(func.cume_dist().over(partition_by=orders.c.lifetime > 0, order_by=orders.c.lifetime.desc()) * 100, 2)),
+         func.round(cast(func.cume_dist().over(partition_by=orders.c.lifetime > 0, order_by=orders.c.lifetime.desc()) * 100, Numeric(9, 4)), 2)),
         else_=None,
     )
     return (
@@ -192,10 +192,11 @@ def recompute(as_of=None, triggered_by=None):
     run = TierRun(as_of=as_of, rules=rules.as_dict(), triggered_by_id=getattr(triggered_by, "id", None))
     db.session.add(run)
     db.session.flush()
-    result = db.session.execute(
-        insert(TierAssignment).from_select(COLUMNS, assignment_select(as_of, rules, run.id))
+    db.session.execute(insert(TierAssignment).from_select(COLUMNS, assignment_select(as_of, rules, run.id)))
+    # Counted rather than taken from rowcount, which not every driver reports for INSERT ... SELECT.
+    run.customer_count = db.session.scalar(
+        select(func.count()).select_from(TierAssignment).where(TierAssignment.run_id == run.id)
     )
-    run.customer_count = result.rowcount
     run.status = "done"
     run.finished_at = datetime.now(timezone.utc).replace(tzinfo=None)
     db.session.flush()

@@ -8,7 +8,7 @@ def login(client, email, password=DEFAULT_PASSWORD, **extra):
 
 
 def test_login_and_logout(client, make_user):
-    user = make_user(email="planner@example.com")
+    make_user(email="planner@example.com")
     response = login(client, "planner@example.com")
     assert response.status_code == 302 and response.location == "/"
     assert client.get("/").status_code == 200
@@ -116,3 +116,21 @@ def test_user_list_runs_a_fixed_number_of_queries(client_as, make_user, count_qu
         page = admin.get("/admin/users").get_data(as_text=True)
     assert page.count("/admin/users/") >= 17
     assert len(many) == len(few)
+
+
+def test_intranet_address_can_be_created_and_sign_in(client_as, client):
+    admin = client_as("admin")
+    response = admin.post("/admin/users/new", data={"email": "ops@corp.local", "name": "Ops", "password": "long-enough", "roles": ["staff"]})
+    assert response.status_code == 302
+    assert login(client, "ops@corp.local", "long-enough").location == "/"
+    page = admin.post("/admin/users/new", data={"email": "not an address", "name": "X", "password": "long-enough", "roles": ["staff"]}).get_data(as_text=True)
+    assert "not a valid e-mail address" in page and 'value="not an address"' in page
+
+
+def test_sign_in_remembers_the_users_language_for_the_login_page(client, make_user):
+    make_user(email="zh@example.com", locale="zh")
+    response = login(client, "zh@example.com")
+    assert "lang=zh" in response.headers["Set-Cookie"]
+    client.post("/logout")
+    page = client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="zh-CN">' in page

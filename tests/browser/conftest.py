@@ -42,8 +42,8 @@ PHONE = {"width": 390, "height": 844}
 # Demo accounts (app/core/demo.py) by role; they have locale "zh" saved.
 DEMO = {roles[0].value: (email, name, password) for email, name, password, roles, _locale in demo.DEMO_ACCOUNTS}
 # Users whose saved language is English, for English pages after sign-in.
-ENGLISH_ADMIN = ("admin-en@rapport.test", "Alice Admin", "admin-english-1", ("admin",), "en")
-ENGLISH_PLANNER = ("planner-en@rapport.test", "Paul Planner", "planner-english-1", ("planner",), "en")
+ENGLISH_ADMIN = ("alice.admin@example.com", "Alice Admin", "admin-english-1", ("admin",), "en")
+ENGLISH_PLANNER = ("paul.planner@example.com", "Paul Planner", "planner-english-1", ("planner",), "en")
 
 
 def pytest_configure(config):
@@ -73,7 +73,25 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args, live_url):
-    return {"viewport": DESKTOP, "locale": "en-US", **browser_context_args, "base_url": live_url}
+    return {**browser_context_args, "base_url": live_url}
+
+
+CONTEXT_DEFAULTS = {"viewport": DESKTOP, "locale": "en-US"}
+
+
+@pytest.fixture
+def new_context(new_context, request):
+    """pytest-playwright's `new_context`, with a desktop viewport and an en-US
+    browser by default; `new_context(viewport=PHONE)` or the marker
+    `@pytest.mark.browser_context_args(viewport=PHONE, ...)` choose otherwise."""
+    marker = request.node.get_closest_marker("browser_context_args")
+    marked = marker.kwargs if marker else {}
+
+    def make(**kwargs):
+        defaults = {k: v for k, v in CONTEXT_DEFAULTS.items() if k not in kwargs and k not in marked}
+        return new_context(**defaults, **kwargs)
+
+    return make
 
 
 @pytest.fixture(scope="session")
