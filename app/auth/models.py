@@ -7,6 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.constraints import one_of
 from app.extensions import db
 
 
@@ -25,14 +26,10 @@ def new_session_token():
     return secrets.token_urlsafe(32)
 
 
-def _in(column, values):
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(_in("locale", LOCALES), name="locale_known"),
+        CheckConstraint(one_of("locale", LOCALES), name="locale_known"),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
     )
 
@@ -75,7 +72,7 @@ class User(UserMixin, db.Model):
 
 class UserRole(db.Model):
     __tablename__ = "user_roles"
-    __table_args__ = (CheckConstraint(_in("role", ROLE_VALUES), name="role_known"),)
+    __table_args__ = (CheckConstraint(one_of("role", ROLE_VALUES), name="role_known"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[str] = mapped_column(String(20), primary_key=True)

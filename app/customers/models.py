@@ -6,13 +6,10 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.constraints import one_of
 from app.extensions import db
 
 MONEY = Numeric(12, 2)
-
-
-def one_of(column, values):
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class Channel(StrEnum):
