@@ -13,8 +13,11 @@ from app.extensions import babel, bootstrap, csrf, db, init_celery, limiter, log
 # Models are imported up front so Alembic and relationships see every table.
 MODEL_MODULES = ("app.auth.models", "app.customers.models")
 # Blueprints in registration order; each package keeps its own views.
-BLUEPRINTS = ("app.core.views", "app.auth.views", "app.customers.views")
-CLI_MODULES = ("app.auth.cli", "app.core.cli")
+BLUEPRINTS = (
+    "app.core.views", "app.auth.views", "app.customers.views",
+    "app.core.api", "app.auth.token_views", "app.customers.api",
+)
+CLI_MODULES = ("app.auth.cli", "app.core.cli", "app.customers.cli")
 
 
 def create_app(config=None):
@@ -27,6 +30,11 @@ def create_app(config=None):
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(app.instance_path, config))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # Timestamps are stored as naive UTC on every backend.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"], "connect_args": {"options": "-c timezone=UTC"},
+        }
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -41,6 +41,30 @@ def _secret_key(instance_path, mode):
     return path.read_text().strip()
 
 
+# Quarterly, at 02:00 on the first day of January, April, July and October.
+DEFAULT_TIER_RECOMPUTE_CRON = "0 2 1 1,4,7,10 *"
+
+
+def _beat_schedule():
+    """Celery beat's periodic tasks. TIER_RECOMPUTE_CRON is a five-field cron line
+    (minute hour day-of-month month day-of-week), or `off`."""
+    from celery.schedules import crontab
+
+    spec = os.environ.get("TIER_RECOMPUTE_CRON", "").strip() or DEFAULT_TIER_RECOMPUTE_CRON
+    if spec.lower() == "off":
+        return {}
+    fields = spec.split()
+    try:
+        if len(fields) != 5:
+            raise ValueError("five fields expected")
+        minute, hour, day_of_month, month_of_year, day_of_week = fields
+        schedule = crontab(minute=minute, hour=hour, day_of_month=day_of_month,
+                           month_of_year=month_of_year, day_of_week=day_of_week)
+    except ValueError as error:
+        raise ConfigError(f"TIER_RECOMPUTE_CRON={spec!r} is not a cron line: {error}") from error
+    return {"recompute-tiers": {"task": "app.customers.tasks.recompute_tiers", "schedule": schedule}}
+
+
 def load_config(instance_path, overrides=None):
     """Return the settings dict for `app.config.update`."""
     overrides = dict(overrides or {})
@@ -75,6 +99,7 @@ def load_config(instance_path, overrides=None):
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600 per minute"),
         # Internationalisation
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("RAPPORT_TIMEZONE", "Asia/Shanghai"),
@@ -116,7 +141,7 @@ def load_config(instance_path, overrides=None):
             "worker_prefetch_multiplier": 1,
             "broker_connection_retry_on_startup": True,
             "timezone": os.environ.get("RAPPORT_TIMEZONE", "Asia/Shanghai"),
-            "beat_schedule": {},
+            "beat_schedule": _beat_schedule(),
         },
     }
     if mode == "testing":

@@ -18,6 +18,8 @@ class NavItem:
 # Later packages add their entries here, in menu order.
 MAIN_MENU = (
     NavItem("core.home", _l("Home"), "house"),
+    NavItem("customers.index", _l("Customers"), "person-vcard"),
+    NavItem("customers.tiers", _l("Tiers"), "bar-chart"),
     NavItem("auth.users", _l("Users"), "people"),
 )
 

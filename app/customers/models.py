@@ -10,6 +10,8 @@ from app.core.constraints import one_of
 from app.extensions import db
 
 MONEY = Numeric(12, 2)
+# Sums of many orders can pass 10 billion: totals get more digits than one amount.
+MONEY_TOTAL = Numeric(16, 2)
 
 
 class Channel(StrEnum):
@@ -211,10 +213,10 @@ class TierAssignment(db.Model):
     lifecycle: Mapped[str] = mapped_column(String(16))
     recency_days: Mapped[int | None]  # days since the last order or interaction
     frequency: Mapped[int] = mapped_column(default=0)  # orders in the last 12 months
-    monetary: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))  # spend in the last 12 months
+    monetary: Mapped[Decimal] = mapped_column(MONEY_TOTAL, default=Decimal("0"))  # spend in the last 12 months
     first_order_on: Mapped[date | None] = mapped_column(Date)
     last_activity_on: Mapped[date | None] = mapped_column(Date)
-    lifetime_spend: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"))
+    lifetime_spend: Mapped[Decimal] = mapped_column(MONEY_TOTAL, default=Decimal("0"))
     clv_top_percent: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))  # 4.00 = in the top 4% by lifetime spend
 
 

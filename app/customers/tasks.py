@@ -1,15 +1,67 @@
-from datetime import date
+from datetime import date, datetime, timezone
 
 from app.auth.models import User
-from app.customers import tiering
+from app.customers import import_jobs, tiering
+from app.customers.import_parsing import ImportFileError
+from app.customers.models import ImportJob
 from app.extensions import celery, db
 
 
+# New data (an import, an API sync in many batches) asks for fresh tiers; waiting
+# this long lets one run answer a burst of requests.
+REFRESH_DELAY_SECONDS = 30
+
+
 @celery.task
-def recompute_tiers(as_of=None, user_id=None):
+def recompute_tiers(as_of=None, user_id=None, requested_at=None):
     """Tier every customer (as of an ISO date, today by default). Safe to run
-    twice: each run is its own dated snapshot."""
+    twice: each run is its own dated snapshot, and a refresh that a later run
+    already covers is skipped."""
+    if requested_at:
+        covering = tiering.run_started_since(datetime.fromisoformat(requested_at))
+        if covering is not None:
+            return covering.id
     user = db.session.get(User, user_id) if user_id else None
     run = tiering.recompute(date.fromisoformat(as_of) if as_of else None, triggered_by=user)
     db.session.commit()
     return run.id
+
+
+def refresh_tiers_soon():
+    """Queue a recomputation for today after new orders or customers (call after the commit)."""
+    requested_at = datetime.now(timezone.utc).replace(tzinfo=None).isoformat()
+    recompute_tiers.apply_async(kwargs={"requested_at": requested_at}, countdown=REFRESH_DELAY_SECONDS)
+
+
+@celery.task
+def run_import(job_id):
+    """Validate and write an uploaded file of customers or orders, all or nothing.
+    Safe to run twice: only a queued job runs."""
+    job = db.session.get(ImportJob, job_id)
+    if job is None or job.status != "queued":
+        return None
+    progress = import_jobs.JobProgress(job.id)
+    try:
+        with import_jobs.check(job, progress) as checked:
+            # Validation only read: end that read transaction before writing
+            # (see JobProgress), then say that the write phase has begun.
+            db.session.commit()
+            if not checked.error_count:
+                progress.set(status="writing")
+            result = import_jobs.finish(job, checked)
+        db.session.commit()
+    except ImportFileError as error:
+        db.session.rollback()
+        import_jobs.fail(job, error.code)
+        db.session.commit()
+        result = None
+    except Exception:
+        db.session.rollback()
+        import_jobs.fail(job, "internal_error")
+        db.session.commit()
+        raise
+    finally:
+        import_jobs.discard_upload(job)
+    if result is not None and result.ok:
+        refresh_tiers_soon()
+    return job.status

@@ -106,15 +106,15 @@ def assignment_select(as_of, rules, run_id):
     day = literal(as_of)
     money = lambda value: literal(Decimal(value), Numeric(12, 2))  # noqa: E731
     window_start = literal(_year_before(as_of))
-    in_window = and_(Order.ordered_on > window_start)
+    in_window = Order.ordered_on > window_start
 
     orders = (
         select(
             Order.customer_id.label("customer_id"),
             func.max(Order.ordered_on).label("last_order_on"),
             func.min(Order.ordered_on).label("first_order_on"),
-            func.sum(case((in_window, 1), else_=0)).label("frequency"),
-            func.round(func.sum(case((in_window, Order.amount), else_=0)), 2).label("monetary"),
+            func.count().filter(in_window).label("frequency"),
+            func.round(func.sum(Order.amount).filter(in_window), 2).label("monetary"),
             func.round(func.sum(Order.amount), 2).label("lifetime"),
         )
         .where(Order.ordered_on <= day)
@@ -176,6 +176,8 @@ def assignment_select(as_of, rules, run_id):
         .select_from(Customer)
         .outerjoin(orders, orders.c.customer_id == Customer.id)
         .outerjoin(contacts, contacts.c.customer_id == Customer.id)
+        # Rows in key order make the snapshot's inserts appends, not random B-tree writes.
+        .order_by(Customer.id)
     )
 
 
@@ -201,6 +203,13 @@ def recompute(as_of=None, triggered_by=None):
     run.finished_at = datetime.now(timezone.utc).replace(tzinfo=None)
     db.session.flush()
     return run
+
+
+def run_started_since(moment):
+    """A finished run for today that started at or after `moment` (naive UTC), if any."""
+    return db.session.scalar(
+        select(TierRun).where(TierRun.status == "done", TierRun.started_at >= moment, TierRun.as_of == date.today()).limit(1)
+    )
 
 
 def latest_run():

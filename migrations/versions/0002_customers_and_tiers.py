@@ -57,7 +57,9 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('last_used_at', sa.DateTime(), nullable=True),
     sa.Column('revoked_at', sa.DateTime(), nullable=True),
+    sa.Column('revoked_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_api_tokens_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['revoked_by_id'], ['users.id'], name=op.f('fk_api_tokens_revoked_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
     )
@@ -164,10 +166,10 @@ def upgrade():
     sa.Column('lifecycle', sa.String(length=16), nullable=False),
     sa.Column('recency_days', sa.Integer(), nullable=True),
     sa.Column('frequency', sa.Integer(), nullable=False),
-    sa.Column('monetary', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('monetary', sa.Numeric(precision=16, scale=2), nullable=False),
     sa.Column('first_order_on', sa.Date(), nullable=True),
     sa.Column('last_activity_on', sa.Date(), nullable=True),
-    sa.Column('lifetime_spend', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('lifetime_spend', sa.Numeric(precision=16, scale=2), nullable=False),
     sa.Column('clv_top_percent', sa.Numeric(precision=6, scale=2), nullable=True),
     sa.CheckConstraint("lifecycle IN ('new', 'growth', 'mature', 'churn_risk')", name=op.f('ck_tier_assignments_lifecycle_known')),
     sa.CheckConstraint("tier IN ('high_value', 'churn_risk', 'new', 'growth', 'general')", name=op.f('ck_tier_assignments_tier_known')),

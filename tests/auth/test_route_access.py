@@ -14,7 +14,7 @@ from flask import Flask
 
 import tests
 from app.auth.access import unguarded_endpoints
-from tests.access import ADMIN_ONLY, ANYONE, SIGNED_IN, WHO
+from tests.access import ADMIN_ONLY, ANYONE, SIGNED_IN, WHO, only
 
 OWN_ACCESS = {
     ("static", "GET"): ("/static/css/app.css", ANYONE),
@@ -32,6 +32,11 @@ OWN_ACCESS = {
     ("auth.new_user", "POST"): ("/admin/users/new", ADMIN_ONLY),
     ("auth.edit_user", "GET"): ("/admin/users/{other_user_id}", ADMIN_ONLY),
     ("auth.edit_user", "POST"): ("/admin/users/{other_user_id}", ADMIN_ONLY),
+    ("api_tokens.index", "GET"): ("/admin/api-tokens", ADMIN_ONLY),
+    ("api_tokens.new", "GET"): ("/admin/api-tokens/new", ADMIN_ONLY),
+    ("api_tokens.new", "POST"): ("/admin/api-tokens/new", ADMIN_ONLY),
+    ("api_tokens.revoke", "GET"): ("/admin/api-tokens/{api_token_id}/revoke", ADMIN_ONLY),
+    ("api_tokens.revoke", "POST"): ("/admin/api-tokens/{api_token_id}/revoke", only("admin", allowed=302)),
 }
 
 

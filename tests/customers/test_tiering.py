@@ -222,3 +222,16 @@ def test_recompute_task(app, rfm_customer):
     run_id = recompute_tiers.delay(AS_OF.isoformat()).get()
     run = db.session.get(tiering.TierRun, run_id)
     assert run.as_of == AS_OF and run.customer_count == 1 and run.status == "done"
+
+
+def test_a_refresh_already_covered_by_a_later_run_is_skipped(app, rfm_customer):
+    from datetime import datetime, timezone
+
+    from app.customers.tasks import recompute_tiers
+
+    rfm_customer(30, 8, "10000.00")
+    requested_at = (datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(seconds=5)).isoformat()
+    first = recompute_tiers.delay(requested_at=requested_at).get()
+    assert recompute_tiers.delay(requested_at=requested_at).get() == first  # covered: no second run
+    later = (datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(seconds=5)).isoformat()
+    assert recompute_tiers.delay(requested_at=later).get() != first

@@ -1,0 +1,67 @@
+"""Administrators' pages for API tokens: list, create (the secret is shown once),
+revoke."""
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from app.auth import api_tokens
+from app.auth.access import roles_required
+from app.auth.models import ApiToken, Role
+from app.core.errors import DomainError
+from app.extensions import db
+
+bp = Blueprint("api_tokens", __name__, url_prefix="/admin/api-tokens")
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=api_tokens.NAME_MAX)],
+        description=_l("The system that will use the token, e.g. “ERP” or “CRM sync”."),
+    )
+    submit = SubmitField(_l("Create token"))
+
+
+@bp.route("")
+@roles_required(Role.ADMIN)
+def index():
+    return render_template("auth/api_tokens.html", tokens=api_tokens.list_tokens())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new():
+    form = TokenForm()
+    if form.validate_on_submit():
+        try:
+            token, secret = api_tokens.create_token(form.name.data, current_user)
+        except DomainError as error:
+            form.name.errors.append(error.message)
+        else:
+            db.session.commit()
+            # Rendered here, not after a redirect: the secret must not travel
+            # through the session cookie, and is never shown again.
+            response = make_response(render_template("auth/api_token_new.html", form=None, token=token, secret=secret))
+            response.headers["Cache-Control"] = "no-store"
+            return response
+    return render_template("auth/api_token_new.html", form=form)
+
+
+@bp.route("/<int:token_id>/revoke", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def revoke(token_id):
+    token = db.get_or_404(ApiToken, token_id)
+    if request.method == "GET":
+        return render_template("auth/api_token_revoke.html", token=token)
+    try:
+        api_tokens.revoke_token(token, current_user)
+    except DomainError as error:
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        flash(_("The token %(name)s is revoked; calls with it are refused from now on.", name=token.name), "success")
+    return redirect(url_for("api_tokens.index"))

@@ -1,0 +1,179 @@
+"""What every JSON endpoint under /api/ shares: JSON error answers, the per-token
+rate limit, and the OpenAPI document, assembled from the `OPENAPI` fragment of
+each registered blueprint's module, served as JSON and as a readable page."""
+import re
+import sys
+from copy import deepcopy
+
+from flask import Blueprint, current_app, g, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from app.auth.access import public, signed_in
+from app.core.errors import ERROR_TITLES
+from app.extensions import limiter
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+API_PREFIX = "/api/"
+# 400, 403, 404, 405 and 429 already answer in JSON under /api/ (app.core.errors).
+API_ERROR_TITLES = {
+    401: _l("An API token is required."),
+    413: _l("The request is too large."),
+    422: _l("The data was refused."),
+}
+
+# One budget per token, shared by every endpoint that carries the decorator. Checked
+# inside the view, so after the access hook has put the token on `g`.
+api_rate_limit = limiter.shared_limit(
+    lambda: current_app.config["API_RATE_LIMIT"], scope="api", key_func=lambda: f"api-token:{g.api_token.id}"
+)
+
+
+def api_error(status, message=None, **extra):
+    """A JSON error answer: {"error": message, "status": status, ...extra}."""
+    message = message or API_ERROR_TITLES.get(status) or ERROR_TITLES.get(status, status)
+    response = jsonify(error=str(message), status=status, **extra)
+    response.status_code = status
+    return response
+
+
+@bp.record_once
+def _json_errors_under_api(state):
+    def handle(error):
+        if request.path.startswith(API_PREFIX):
+            return api_error(error.code)
+        return error  # elsewhere: the usual page
+
+    for code in API_ERROR_TITLES:
+        state.app.register_error_handler(code, handle)
+
+
+BASE_DOCUMENT = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "Rapport API",
+        "version": "1.0",
+        "description": (
+            "Synchronise customers and orders with a CRM or ERP system and read each customer's "
+            "tier and RFM values. Every /api/v1 call needs an API token, created by an administrator "
+            "under Users > API tokens and sent as `Authorization: Bearer rk_...`. Requests are limited "
+            "per token (429 with Retry-After beyond). Error messages follow Accept-Language (zh or en). "
+            "Money is a string with two decimals (\"1234.50\"); dates are ISO 8601, timestamps UTC."
+        ),
+    },
+    "security": [{"bearerAuth": []}],
+    "paths": {},
+    "components": {
+        "securitySchemes": {
+            "bearerAuth": {"type": "http", "scheme": "bearer", "description": "An API token: rk_ followed by 43 characters."},
+        },
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "required": ["error", "status"],
+                "properties": {
+                    "error": {"type": "string", "description": "What went wrong, in the caller's language."},
+                    "status": {"type": "integer", "description": "The HTTP status code."},
+                },
+            },
+        },
+        "responses": {
+            "BadRequest": {
+                "description": "The request is malformed: not JSON, wrong structure or wrong parameter.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            },
+            "Unauthorized": {
+                "description": "No API token, or the token is wrong or revoked (WWW-Authenticate: Bearer).",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            },
+            "NotFound": {
+                "description": "No such record.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            },
+            "TooLarge": {
+                "description": "Too many records or too large a body for one call: split it.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            },
+            "TooManyRequests": {
+                "description": "The token's rate limit is used up; retry after the Retry-After seconds.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            },
+        },
+    },
+}
+
+
+def openapi_document(app):
+    """The whole document: the base above plus every blueprint module's `OPENAPI`
+    fragment ({"paths": ..., "components": {"schemas": ...}})."""
+    document = deepcopy(BASE_DOCUMENT)
+    document["servers"] = [{"url": app.config["BASE_URL"]}]
+    for blueprint in app.blueprints.values():
+        fragment = getattr(sys.modules.get(blueprint.import_name), "OPENAPI", None)
+        if not fragment:
+            continue
+        document["paths"].update(deepcopy(fragment.get("paths", {})))
+        for section, entries in fragment.get("components", {}).items():
+            document["components"].setdefault(section, {}).update(deepcopy(entries))
+    document["paths"] = dict(sorted(document["paths"].items()))
+    return document
+
+
+@bp.route("/openapi.json")
+@public
+def openapi():
+    return openapi_document(current_app)
+
+
+HTTP_METHODS = ("get", "put", "post", "patch", "delete")
+
+
+def _schema_name(ref):
+    return ref.rsplit("/", 1)[-1]
+
+
+def schema_label(schema):
+    """A short human description of a JSON schema: "string (date)", "array of Customer"."""
+    if not schema:
+        return ""
+    if "$ref" in schema:
+        return _schema_name(schema["$ref"])
+    kind = schema.get("type", "object")
+    if isinstance(kind, list):
+        label = " | ".join(kind)
+    elif kind == "array":
+        label = f"array of {schema_label(schema.get('items', {}))}"
+    else:
+        label = kind
+    if "format" in schema:
+        label += f" ({schema['format']})"
+    if "enum" in schema:
+        label += ": " + ", ".join(str(v) for v in schema["enum"] if v is not None)
+    return label
+
+
+def inline_code(text):
+    """Descriptions are CommonMark: show their `code` spans, escape the rest."""
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text or ""))))
+
+
+def _operations(document):
+    for path, item in document["paths"].items():
+        for method in HTTP_METHODS:
+            if method in item:
+                yield path, method, item[method]
+
+
+@bp.route("/docs")
+@signed_in
+def docs():
+    document = openapi_document(current_app)
+    return render_template(
+        "core/api_docs.html",
+        document=document,
+        operations=list(_operations(document)),
+        schema_label=schema_label,
+        schema_name=_schema_name,
+        inline_code=inline_code,
+    )
