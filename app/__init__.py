@@ -85,7 +85,9 @@ def _register_cli(app):
 
 
 def _init_request_hooks(app):
-    from app.auth.access import enforce_access
+    from flask_login import current_user
+
+    from app.auth.access import enforce_access, rule_for
     from app.auth.forms import ROLE_LABELS
     from app.core.navigation import navigation_for
     from app.core.errors import register_error_handlers
@@ -104,6 +106,7 @@ def _init_request_hooks(app):
         return {
             "current_locale": str(get_locale()),
             "navigation_for": navigation_for,
+            "can": lambda endpoint: rule_for(app, endpoint).allows(current_user),
             "role_label": lambda role: ROLE_LABELS[role],
         }
 

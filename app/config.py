@@ -50,9 +50,12 @@ def _beat_schedule():
     (minute hour day-of-month month day-of-week), or `off`."""
     from celery.schedules import crontab
 
+    housekeeping = {
+        "expire-stale-imports": {"task": "app.customers.tasks.expire_stale_imports", "schedule": crontab(minute=30, hour=3)},
+    }
     spec = os.environ.get("TIER_RECOMPUTE_CRON", "").strip() or DEFAULT_TIER_RECOMPUTE_CRON
     if spec.lower() == "off":
-        return {}
+        return housekeeping
     fields = spec.split()
     try:
         if len(fields) != 5:
@@ -62,7 +65,7 @@ def _beat_schedule():
                            month_of_year=month_of_year, day_of_week=day_of_week)
     except ValueError as error:
         raise ConfigError(f"TIER_RECOMPUTE_CRON={spec!r} is not a cron line: {error}") from error
-    return {"recompute-tiers": {"task": "app.customers.tasks.recompute_tiers", "schedule": schedule}}
+    return {**housekeeping, "recompute-tiers": {"task": "app.customers.tasks.recompute_tiers", "schedule": schedule}}
 
 
 def load_config(instance_path, overrides=None):
@@ -93,6 +96,7 @@ def load_config(instance_path, overrides=None):
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
         "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_HOURS", 12) * 3600,
         "PASSWORD_HASH_METHOD": "scrypt",
+        "IMPORT_MAX_MB": _int("IMPORT_MAX_MB", 200),
         # Forms
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead of a clock
         # Rate limits: in memory unless Redis is configured.

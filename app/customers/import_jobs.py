@@ -5,7 +5,7 @@ matched, and the user confirms the mapping; the `run_import` task then validates
 the file (reporting progress), writes it in one transaction and records the result.
 """
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -162,6 +162,23 @@ def _close(job, status, errors, error_count):
     job.errors = [error.as_dict() for error in errors]
     job.error_count = error_count
     job.finished_at = datetime.now(UTC).replace(tzinfo=None)
+
+
+OPEN_STATES = ("uploaded", "queued", "validating", "writing")
+
+
+def expire_stale_jobs(older_than=timedelta(hours=24)):
+    """Close jobs left open for a day (never confirmed, or their worker died) and
+    delete their files; returns how many. Safe to run any number of times."""
+    cutoff = datetime.now(UTC).replace(tzinfo=None) - older_than
+    stale = db.session.scalars(
+        select(ImportJob).where(ImportJob.status.in_(OPEN_STATES), ImportJob.created_at < cutoff)
+    ).all()
+    for job in stale:
+        fail(job, "abandoned")
+        discard_upload(job)
+    db.session.flush()
+    return len(stale)
 
 
 def discard_upload(job):

@@ -97,6 +97,7 @@ ERROR_MESSAGES = {
     "no_rows": _l("The file has a header row but no data rows."),
     "file_missing": _l("The uploaded file is no longer available. Upload it again."),
     "internal_error": _l("The import stopped because of an unexpected error. Nothing was written. Please try again."),
+    "abandoned": _l("The import was never finished (not confirmed, or its worker stopped). Nothing was written. Please upload the file again."),
 }
 
 

@@ -65,3 +65,11 @@ def run_import(job_id):
     if result is not None and result.ok:
         refresh_tiers_soon()
     return job.status
+
+
+@celery.task
+def expire_stale_imports():
+    """Daily housekeeping: close abandoned imports and delete their uploaded files."""
+    count = import_jobs.expire_stale_jobs()
+    db.session.commit()
+    return count

@@ -307,3 +307,29 @@ def test_upload_checks_csrf_and_refuses_an_oversized_body_early(client_as, make_
     accepted = guarded.post("/customers/imports/new", content_type="multipart/form-data", data={
         "csrf_token": token, "kind": "customers", "file": (io.BytesIO(customers_csv.read_bytes()), "c.csv")})
     assert accepted.status_code == 302 and count(ImportJob) == 1
+
+
+def test_abandoned_imports_are_closed_and_their_files_deleted(app, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    from app.customers import import_jobs
+    from app.customers.models import ImportJob
+    from app.customers.tasks import expire_stale_imports
+    from app.extensions import db
+
+    folder = import_jobs.upload_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    old_file, new_file = folder / "old-upload.csv", folder / "new-upload.csv"
+    old_file.write_text("x"), new_file.write_text("x")
+    long_ago = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=2)
+    old = ImportJob(kind="customers", filename="a.csv", stored_path=str(old_file), status="uploaded", created_at=long_ago)
+    stuck = ImportJob(kind="orders", filename="b.csv", stored_path=str(folder / "gone.csv"), status="validating", created_at=long_ago)
+    fresh = ImportJob(kind="customers", filename="c.csv", stored_path=str(new_file), status="uploaded")
+    done = ImportJob(kind="customers", filename="d.csv", stored_path="/nonexistent", status="done", created_at=long_ago)
+    db.session.add_all([old, stuck, fresh, done])
+    db.session.commit()
+    assert expire_stale_imports.delay().get() == 2
+    assert (old.status, stuck.status, fresh.status, done.status) == ("failed", "failed", "uploaded", "done")
+    assert old.errors[0]["code"] == "abandoned"
+    assert not old_file.exists() and new_file.exists()
+    assert expire_stale_imports.delay().get() == 0

@@ -207,3 +207,8 @@ def test_unknown_customer_is_404(planner):
 def test_list_in_chinese(client_as, sample):
     html = client_as("manager", locale="zh").get("/customers/?tier=high_value").get_data(as_text=True)
     assert '<html lang="zh-CN">' in html and "Alpha 高价值" in html
+
+
+def test_import_button_shows_only_to_those_who_may_import(client_as):
+    assert 'data-testid="imports"' in client_as("planner").get("/customers/").get_data(as_text=True)
+    assert 'data-testid="imports"' not in client_as("manager").get("/customers/").get_data(as_text=True)

@@ -235,7 +235,7 @@ class TestQuarterlySchedule:
 
         assert self.config(monkeypatch, tmp_path, "30 3 1 * *")["recompute-tiers"]["schedule"] == crontab(
             30, 3, day_of_month=1)
-        assert self.config(monkeypatch, tmp_path, "off") == {}
+        assert "recompute-tiers" not in self.config(monkeypatch, tmp_path, "off")
 
     def test_a_bad_cron_line_stops_the_start(self, monkeypatch, tmp_path):
         from app.config import ConfigError
@@ -249,3 +249,4 @@ class TestQuarterlySchedule:
         from app.extensions import celery
 
         assert "app.customers.tasks.recompute_tiers" in celery.tasks
+        assert "app.customers.tasks.expire_stale_imports" in celery.tasks
