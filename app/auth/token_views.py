@@ -19,7 +19,7 @@ bp = Blueprint("api_tokens", __name__, url_prefix="/admin/api-tokens")
 
 class TokenForm(FlaskForm):
     name = StringField(
-        _l("Name"),
+        _l("Token name"),
         validators=[DataRequired(), Length(max=api_tokens.NAME_MAX)],
         description=_l("The system that will use the token, e.g. “ERP” or “CRM sync”."),
     )

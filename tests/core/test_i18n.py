@@ -76,3 +76,13 @@ def test_dates_follow_locale(app):
             assert format_date(date(2026, 11, 23), "long") == "2026年11月23日"
         with force_locale("en"):
             assert format_date(date(2026, 11, 23), "long") == "November 23, 2026"
+
+
+def test_lists_are_joined_the_way_each_language_writes_them(app):
+    from app.core.formatting import listing
+
+    with app.test_request_context():
+        with force_locale("zh"):
+            assert listing(["高价值客户", "流失风险客户"]) == "高价值客户、流失风险客户"
+        with force_locale("en"):
+            assert listing(["a", "b", "c"]) == "a, b, c"
