@@ -76,8 +76,12 @@ def _conditions(filters, today):
     return conditions
 
 
-def _join_latest(statement, run):
+def _join_latest(statement, run, filters):
     on = and_(TierAssignment.customer_id == Customer.id, TierAssignment.run_id == run.id) if run else false()
+    if filters.tiers or filters.lifecycle or filters.contacted_days is not None:
+        # Only tiered customers can match: an inner join lets SQLite start from the
+        # run's rows (indexed by tier) instead of probing every customer.
+        return statement.join(TierAssignment, on)
     return statement.outerjoin(TierAssignment, on)
 
 
@@ -86,14 +90,14 @@ def customer_select(filters, run, today=None):
     column = SORT_COLUMNS[filters.sort]
     order = column.desc() if filters.descending else column.asc()
     return (
-        _join_latest(select(Customer, TierAssignment).select_from(Customer), run)
+        _join_latest(select(Customer, TierAssignment).select_from(Customer), run, filters)
         .where(*_conditions(filters, today or date.today()))
         .order_by(order.nulls_last(), Customer.id)
     )
 
 
 def count_customers(filters, run, today=None):
-    statement = _join_latest(select(func.count()).select_from(Customer), run)
+    statement = _join_latest(select(func.count()).select_from(Customer), run, filters)
     return db.session.scalar(statement.where(*_conditions(filters, today or date.today())))
 
 
