@@ -11,13 +11,13 @@ from app.config import PROJECT_ROOT, load_config
 from app.extensions import babel, bootstrap, csrf, db, init_celery, limiter, login_manager, migrate
 
 # Models are imported up front so Alembic and relationships see every table.
-MODEL_MODULES = ("app.auth.models", "app.customers.models")
+MODEL_MODULES = ("app.auth.models", "app.customers.models", "app.events.models")
 # Blueprints in registration order; each package keeps its own views.
 BLUEPRINTS = (
-    "app.core.views", "app.auth.views", "app.customers.views",
+    "app.core.views", "app.auth.views", "app.customers.views", "app.events.views",
     "app.core.api", "app.auth.token_views", "app.customers.api",
 )
-CLI_MODULES = ("app.auth.cli", "app.core.cli", "app.customers.cli")
+CLI_MODULES = ("app.auth.cli", "app.core.cli", "app.customers.cli", "app.events.cli")
 
 
 def create_app(config=None):

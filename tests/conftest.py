@@ -11,6 +11,7 @@
   PostgreSQL and Redis started for this run (tests/backends.py).
 """
 import contextvars
+from decimal import Decimal
 import itertools
 import shutil
 import tempfile
@@ -217,8 +218,52 @@ def make_interaction(app):
     return make
 
 
+_event_type_codes = itertools.count(1)
+
+
 @pytest.fixture
-def route_ids(make_user, make_customer):
+def make_event_type(app):
+    """`make_event_type(tiers=("general",), budget_lines=[(category, quantity, unit_price)],
+    tasks=[(phase, offset_days, owner_role)], **fields)`: a committed EventType."""
+    from app.events.models import (
+        EventType,
+        EventTypeBudgetLine,
+        EventTypeTask,
+        EventTypeTier,
+    )
+
+    def make(tiers=("general",), budget_lines=(), tasks=(), **fields):
+        number = next(_event_type_codes)
+        fields.setdefault("code", f"type_{number}")
+        fields.setdefault("name_zh", f"活动类型{number}")
+        fields.setdefault("name_en", f"Event type {number}")
+        fields.setdefault("description_zh", "")
+        fields.setdefault("description_en", "")
+        fields.setdefault("position", 100 + number)
+        event_type = EventType(**fields)
+        event_type.tier_rows = [EventTypeTier(tier=tier) for tier in tiers]
+        event_type.budget_lines = [
+            EventTypeBudgetLine(
+                position=position, category=category, quantity=Decimal(str(quantity)),
+                unit_price=Decimal(str(unit_price)), description_zh="项目", description_en="Item",
+                unit_zh="个", unit_en="pcs",
+            )
+            for position, (category, quantity, unit_price) in enumerate(budget_lines, 1)
+        ]
+        event_type.tasks = [
+            EventTypeTask(phase=phase, offset_days=offset, owner_role=role, position=position,
+                          title_zh="任务", title_en="Task")
+            for position, (phase, offset, role) in enumerate(tasks, 1)
+        ]
+        db.session.add(event_type)
+        db.session.commit()
+        return event_type
+
+    return make
+
+
+@pytest.fixture
+def route_ids(make_user, make_customer, make_event_type):
     """Ids for the paths of the route-access tables: one existing row of each kind."""
     from datetime import date
 
@@ -228,6 +273,7 @@ def route_ids(make_user, make_customer):
 
     other = make_user(roles=("staff",))
     customer = make_customer()
+    event_type = make_event_type(tiers=("high_value",))
     job = ImportJob(kind="customers", filename="c.csv", stored_path="/nonexistent/c.csv", status="done")
     token = ApiToken(name="ERP", token_hash="0" * 64, prefix="rk_0000")
     db.session.add_all([job, token])
@@ -239,6 +285,7 @@ def route_ids(make_user, make_customer):
         "import_job_id": job.id,
         "tier_run_id": run.id,
         "api_token_id": token.id,
+        "event_type_id": event_type.id,
     }
 
 

@@ -14,6 +14,7 @@ from app.auth import services as auth_services
 from app.auth.models import Role, User
 from app.customers import tiering
 from app.customers.models import CHANNELS, Customer, CustomerTag, Interaction, Order, Tier
+from app.events.services import seed_catalogue
 from app.extensions import db
 
 # Public demo credentials: printed by `make run`, refused in production.
@@ -282,6 +283,7 @@ def load(as_of=None):
             auth_services.create_user(email, name, password, roles, locale)
     if db.session.scalar(select(func.count()).select_from(Customer)) == 0:
         _load_customers(as_of or date.today())
+    seed_catalogue()
     db.session.commit()
 
 

@@ -1,0 +1,1 @@
+"""Event types (the catalogue), and later plans, phases, tasks and roles."""

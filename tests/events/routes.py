@@ -1,0 +1,13 @@
+"""Who may use the event routes (see tests/auth/test_route_access.py)."""
+from tests.access import only
+
+VIEWERS = only("admin", "planner", "manager")
+
+ACCESS = {
+    ("events.types", "GET"): ("/events/types", VIEWERS),
+    ("events.new_type", "GET"): ("/events/types/new", only("admin")),
+    ("events.new_type", "POST"): ("/events/types/new", only("admin")),
+    ("events.edit_type", "GET"): ("/events/types/{event_type_id}/edit", only("admin")),
+    ("events.edit_type", "POST"): ("/events/types/{event_type_id}/edit", only("admin", allowed=302)),
+    ("events.recommend", "GET"): ("/events/recommend?tier=high_value&tier=churn_risk&type=banquet", VIEWERS),
+}
