@@ -11,7 +11,7 @@ from app.config import PROJECT_ROOT, load_config
 from app.extensions import babel, bootstrap, csrf, db, init_celery, limiter, login_manager, migrate
 
 # Models are imported up front so Alembic and relationships see every table.
-MODEL_MODULES = ("app.auth.models", "app.customers.models", "app.events.models")
+MODEL_MODULES = ("app.auth.models", "app.customers.models", "app.events.models", "app.events.plan_models")
 # Blueprints in registration order; each package keeps its own views.
 BLUEPRINTS = (
     "app.core.views", "app.auth.views", "app.customers.views", "app.events.views",

@@ -263,7 +263,30 @@ def make_event_type(app):
 
 
 @pytest.fixture
-def route_ids(make_user, make_customer, make_event_type):
+def make_plan(app, make_user, make_event_type):
+    """`make_plan(event_type=None, event_day=None, tiers=("general",), **fields)`: a committed
+    draft plan made by the service, with the type's tasks (default: a type with one task
+    per phase, and the event 60 days ahead)."""
+    from datetime import date, timedelta
+
+    from app.events.plans import create_plan
+
+    def make(event_type=None, event_day=None, tiers=("general",), **fields):
+        if event_type is None:
+            event_type = make_event_type(tasks=[("preparation", -30, "customer_team"), ("execution", 0, "execution_team"),
+                                                ("review", 7, "planning_team")])
+        values = {"title": "Plan", "start_time": None, "expected_guests": None, "capacity": None, "venue": None,
+                  "online": False, "content": "", "user": None, **fields}
+        plan = create_plan(event_type, event_day=event_day or date.today() + timedelta(days=60), tiers=tiers,
+                           **values)
+        db.session.commit()
+        return plan
+
+    return make
+
+
+@pytest.fixture
+def route_ids(make_user, make_customer, make_event_type, make_plan):
     """Ids for the paths of the route-access tables: one existing row of each kind."""
     from datetime import date
 
@@ -273,7 +296,8 @@ def route_ids(make_user, make_customer, make_event_type):
 
     other = make_user(roles=("staff",))
     customer = make_customer()
-    event_type = make_event_type(tiers=("high_value",))
+    event_type = make_event_type(tiers=("high_value",), tasks=[("execution", 0, "execution_team")])
+    plan = make_plan(event_type=event_type, tiers=("high_value",))
     job = ImportJob(kind="customers", filename="c.csv", stored_path="/nonexistent/c.csv", status="done")
     token = ApiToken(name="ERP", token_hash="0" * 64, prefix="rk_0000")
     db.session.add_all([job, token])
@@ -286,6 +310,8 @@ def route_ids(make_user, make_customer, make_event_type):
         "tier_run_id": run.id,
         "api_token_id": token.id,
         "event_type_id": event_type.id,
+        "plan_id": plan.id,
+        "plan_task_id": plan.tasks[0].id,
     }
 
 

@@ -20,6 +20,7 @@ MAIN_MENU = (
     NavItem("core.home", _l("Home"), "house"),
     NavItem("customers.index", _l("Customers"), "person-vcard"),
     NavItem("customers.tiers", _l("Tiers"), "bar-chart"),
+    NavItem("events.plans", _l("Plans"), "journal-text"),
     NavItem("events.types", _l("Event types"), "calendar-event"),
     NavItem("auth.users", _l("Users"), "people"),
 )

@@ -97,3 +97,6 @@ def recommend():
         proposed_types=services.recommend_types(form.tier.data or ()),
         proposed_tiers=services.recommend_tiers(chosen_type) if chosen_type else [], **LABELS,
     )
+
+
+from app.events import plan_views  # noqa: E402,F401

@@ -10,4 +10,10 @@ ACCESS = {
     ("events.edit_type", "GET"): ("/events/types/{event_type_id}/edit", only("admin")),
     ("events.edit_type", "POST"): ("/events/types/{event_type_id}/edit", only("admin", allowed=302)),
     ("events.recommend", "GET"): ("/events/recommend?tier=high_value&tier=churn_risk&type=banquet", VIEWERS),
+    ("events.plans", "GET"): ("/events/plans", VIEWERS),
+    ("events.new_plan", "GET"): ("/events/plans/new", only("admin", "planner")),
+    ("events.new_plan", "POST"): ("/events/plans/new", only("admin", "planner")),
+    ("events.plan", "GET"): ("/events/plans/{plan_id}", VIEWERS),
+    ("events.move_plan", "POST"): ("/events/plans/{plan_id}/move", only("admin", "planner", allowed=302)),
+    ("events.plan_task", "POST"): ("/events/plans/{plan_id}/tasks/{plan_task_id}", only("admin", "planner", allowed=302)),
 }

@@ -1,0 +1,112 @@
+"""Event plans: the list, the new-plan form, the plan page with its timeline."""
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from app.auth.access import roles_required
+from app.auth.models import Role
+from app.core.errors import DomainError
+from app.events import plans as planning
+from app.events import services
+from app.events.plan_forms import MoveEventForm, PlanForm, TaskStatusForm
+from app.events.plan_models import PlanState, PlanTask, TaskStatus
+from app.events.views import LABELS, VIEWERS, bp
+from app.extensions import db
+
+EDITORS = (Role.PLANNER, Role.ADMIN)
+STATE_LABELS = {
+    PlanState.DRAFT: _l("Draft"),
+    PlanState.SUBMITTED: _l("Submitted"),
+    PlanState.APPROVED: _l("Approved"),
+    PlanState.REJECTED: _l("Rejected"),
+    PlanState.COMPLETED: _l("Completed"),
+    PlanState.REVIEWED: _l("Reviewed"),
+    PlanState.CANCELLED: _l("Cancelled"),
+}
+STATUS_LABELS = {TaskStatus.OPEN: _l("Open"), TaskStatus.DONE: _l("Done")}
+PLAN_LABELS = {**LABELS, "state_labels": STATE_LABELS, "status_labels": STATUS_LABELS}
+
+
+@bp.route("/plans")
+@roles_required(*VIEWERS)
+def plans():
+    return render_template("events/plans.html", rows=planning.list_plans(), **PLAN_LABELS)
+
+
+@bp.route("/plans/new", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def new_plan():
+    event_types = {t.code: t for t in services.list_types(include_inactive=False)}
+    form = PlanForm()
+    form.event_type.choices = [SelectChoice("", _("Choose an event type"))] + [
+        SelectChoice(code, t.name) for code, t in event_types.items()
+    ]
+    chosen = event_types.get(request.args.get("type", ""))
+    if request.method == "GET" and chosen:
+        form.event_type.data = chosen.code
+        form.tiers.data = list(chosen.tiers)
+    if form.validate_on_submit():
+        try:
+            plan = planning.create_plan(
+                event_types.get(form.event_type.data), form.title.data, form.event_day.data,
+                form.start_time.data, form.tiers.data, form.expected_guests.data, form.capacity.data,
+                form.venue.data, form.online.data, form.content.data, current_user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form[error.field].errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Plan “%(title)s” created with %(count)s tasks.", title=plan.title, count=len(plan.tasks)),
+                  "success")
+            return redirect(url_for("events.plan", plan_id=plan.id))
+    return render_template("events/plan_form.html", form=form, event_types=event_types.values(), **PLAN_LABELS)
+
+
+def _plan_or_404(plan_id):
+    return planning.get_plan(plan_id) or abort(404)
+
+
+@bp.route("/plans/<int:plan_id>")
+@roles_required(*VIEWERS)
+def plan(plan_id):
+    plan = _plan_or_404(plan_id)
+    move_form = MoveEventForm(event_day=plan.event_day)
+    return render_template(
+        "events/plan.html", plan=plan, move_form=move_form, windows=planning.phase_windows(plan.event_day),
+        warnings=planning.timeline_warnings(plan, date.today()), **PLAN_LABELS,
+    )
+
+
+@bp.route("/plans/<int:plan_id>/move", methods=["POST"])
+@roles_required(*EDITORS)
+def move_plan(plan_id):
+    plan = _plan_or_404(plan_id)
+    form = MoveEventForm()
+    if not form.validate_on_submit():
+        flash(_("Enter a valid new event day."), "danger")
+        return redirect(url_for("events.plan", plan_id=plan.id))
+    shift = planning.move_event(plan, form.event_day.data)
+    db.session.commit()
+    flash(_("The event moved by %(days)s days; the open tasks moved with it.", days=shift), "success")
+    return redirect(url_for("events.plan", plan_id=plan.id))
+
+
+@bp.route("/plans/<int:plan_id>/tasks/<int:task_id>", methods=["POST"])
+@roles_required(*EDITORS)
+def plan_task(plan_id, task_id):
+    task = db.session.get(PlanTask, task_id)
+    if task is None or task.plan_id != plan_id:
+        abort(404)
+    form = TaskStatusForm()
+    if not form.validate_on_submit():
+        flash(_("Choose whether the task is done or open."), "danger")
+    else:
+        planning.set_task_status(task, form.status.data, current_user)
+        db.session.commit()
+        flash(_("Task “%(title)s” updated.", title=task.title), "success")
+    return redirect(url_for("events.plan", plan_id=plan_id) + f"#task-{task.id}")
