@@ -26,7 +26,7 @@ from app.events.forms import TIER_CHOICES
 class PlanForm(FlaskForm):
     event_type = SelectField(_l("Event type"), validators=[InputRequired(_l("Choose an event type."))],
                              validate_choice=False)
-    title = StringField(_l("Title"), validators=[DataRequired(_l("Enter a title.")), Length(max=200)])
+    title = StringField(_l("Plan title"), validators=[DataRequired(_l("Enter a title.")), Length(max=200)])
     tiers = MultiCheckboxField(_l("Target tiers"), choices=TIER_CHOICES)
     event_day = DateField(_l("Event day"), validators=[InputRequired(_l("Enter the event day."))])
     start_time = TimeField(_l("Start time"), validators=[Optional()])
