@@ -293,6 +293,7 @@ def route_ids(make_user, make_customer, make_event_type, make_plan):
     from app.auth.models import ApiToken
     from app.customers.models import ImportJob
     from app.customers.tiering import recompute
+    from app.events.plan_models import RoleAssignment
 
     other = make_user(roles=("staff",))
     customer = make_customer()
@@ -302,6 +303,8 @@ def route_ids(make_user, make_customer, make_event_type, make_plan):
     token = ApiToken(name="ERP", token_hash="0" * 64, prefix="rk_0000")
     db.session.add_all([job, token])
     run = recompute(date(2026, 1, 1))
+    assignment = RoleAssignment(plan_id=plan.id, role="execution_team", user_id=other.id)
+    db.session.add(assignment)
     db.session.commit()
     return {
         "other_user_id": other.id,
@@ -312,6 +315,7 @@ def route_ids(make_user, make_customer, make_event_type, make_plan):
         "event_type_id": event_type.id,
         "plan_id": plan.id,
         "plan_task_id": plan.tasks[0].id,
+        "role_assignment_id": assignment.id,
     }
 
 

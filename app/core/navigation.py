@@ -18,6 +18,7 @@ class NavItem:
 # Later packages add their entries here, in menu order.
 MAIN_MENU = (
     NavItem("core.home", _l("Home"), "house"),
+    NavItem("events.my_tasks", _l("My tasks"), "check2-square"),
     NavItem("customers.index", _l("Customers"), "person-vcard"),
     NavItem("customers.tiers", _l("Tiers"), "bar-chart"),
     NavItem("events.plans", _l("Plans"), "journal-text"),

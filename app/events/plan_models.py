@@ -10,10 +10,12 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    UniqueConstraint,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.auth.models import User
 from app.core.constraints import one_of
 from app.customers.models import TIERS, Tier
 from app.events.models import OWNER_ROLES, PHASES, EventType, localized
@@ -114,3 +116,21 @@ class PlanTask(db.Model):
     @property
     def title(self):
         return localized(self, "title")
+
+
+class RoleAssignment(db.Model):
+    """A user holding one of the project-team roles (DOMAIN.md section 5) on a plan."""
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (
+        CheckConstraint(one_of("role", OWNER_ROLES), name="role_known"),
+        UniqueConstraint("plan_id", "role", "user_id"),
+        Index("ix_role_assignments_user_id_role", "user_id", "role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+
+    user: Mapped[User] = relationship()

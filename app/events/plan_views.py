@@ -7,13 +7,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.auth.access import roles_required
+from app.auth.access import roles_required, signed_in
 from app.auth.models import Role
 from app.core.errors import DomainError
 from app.events import plans as planning
-from app.events import services
+from app.events import roles, services
 from app.events.plan_forms import MoveEventForm, PlanForm, TaskStatusForm
 from app.events.plan_models import PlanState, PlanTask, TaskStatus
+from app.events.role_forms import AssignRoleForm
 from app.events.views import LABELS, VIEWERS, bp
 from app.extensions import db
 
@@ -78,8 +79,20 @@ def plan(plan_id):
     move_form = MoveEventForm(event_day=plan.event_day)
     return render_template(
         "events/plan.html", plan=plan, move_form=move_form, windows=planning.phase_windows(plan.event_day),
-        warnings=planning.timeline_warnings(plan, date.today()), **PLAN_LABELS,
+        warnings=planning.timeline_warnings(plan, date.today()), team=roles.assignments_by_role(plan),
+        role_form=_role_form(), **PLAN_LABELS,
     )
+
+
+def _role_form():
+    """The add-a-person form of the Roles card, for those who may use it."""
+    if not current_user.has_role(*EDITORS):
+        return None
+    form = AssignRoleForm()
+    form.user_id.choices = [SelectChoice("", _("Choose a person"))] + [
+        SelectChoice(user.id, user.name) for user in roles.active_users()
+    ]
+    return form
 
 
 @bp.route("/plans/<int:plan_id>/move", methods=["POST"])
@@ -97,11 +110,16 @@ def move_plan(plan_id):
 
 
 @bp.route("/plans/<int:plan_id>/tasks/<int:task_id>", methods=["POST"])
-@roles_required(*EDITORS)
+@signed_in
 def plan_task(plan_id, task_id):
+    """Planners and admins update any task, the plan's team members their role's tasks."""
     task = db.session.get(PlanTask, task_id)
     if task is None or task.plan_id != plan_id:
         abort(404)
+    try:
+        roles.ensure_may_update_task(task, current_user)
+    except DomainError:
+        abort(403)
     form = TaskStatusForm()
     if not form.validate_on_submit():
         flash(_("Choose whether the task is done or open."), "danger")
@@ -109,4 +127,6 @@ def plan_task(plan_id, task_id):
         planning.set_task_status(task, form.status.data, current_user)
         db.session.commit()
         flash(_("Task “%(title)s” updated.", title=task.title), "success")
+    if request.form.get("back") == "my-tasks":
+        return redirect(url_for("events.my_tasks") + f"#task-{task.id}")
     return redirect(url_for("events.plan", plan_id=plan_id) + f"#task-{task.id}")

@@ -100,3 +100,5 @@ def recommend():
 
 
 from app.events import plan_views  # noqa: E402,F401
+from app.events import role_views  # noqa: E402,F401
+from app.events import calendar_views  # noqa: E402,F401

@@ -1,5 +1,5 @@
 """Who may use the event routes (see tests/auth/test_route_access.py)."""
-from tests.access import only
+from tests.access import SIGNED_IN, only
 
 VIEWERS = only("admin", "planner", "manager")
 
@@ -14,6 +14,12 @@ ACCESS = {
     ("events.new_plan", "GET"): ("/events/plans/new", only("admin", "planner")),
     ("events.new_plan", "POST"): ("/events/plans/new", only("admin", "planner")),
     ("events.plan", "GET"): ("/events/plans/{plan_id}", VIEWERS),
+    ("events.plan_ics", "GET"): ("/events/plans/{plan_id}/plan.ics", VIEWERS),
     ("events.move_plan", "POST"): ("/events/plans/{plan_id}/move", only("admin", "planner", allowed=302)),
+    # Others may update only the tasks of a role they hold on the plan (tests/events/test_my_tasks.py).
     ("events.plan_task", "POST"): ("/events/plans/{plan_id}/tasks/{plan_task_id}", only("admin", "planner", allowed=302)),
+    ("events.add_role", "POST"): ("/events/plans/{plan_id}/roles", only("admin", "planner", allowed=302)),
+    ("events.remove_role", "POST"): ("/events/plans/{plan_id}/roles/{role_assignment_id}/remove",
+                                     only("admin", "planner", allowed=302)),
+    ("events.my_tasks", "GET"): ("/events/my-tasks", {"anonymous": 302, **SIGNED_IN}),
 }
