@@ -8,7 +8,16 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app.config import PROJECT_ROOT, load_config
-from app.extensions import babel, bootstrap, csrf, db, init_celery, limiter, login_manager, migrate
+from app.extensions import (
+    babel,
+    bootstrap,
+    csrf,
+    db,
+    init_celery,
+    limiter,
+    login_manager,
+    migrate,
+)
 
 # Models are imported up front so Alembic and relationships see every table.
 MODEL_MODULES = ("app.auth.models", "app.customers.models", "app.events.models", "app.events.plan_models")
@@ -89,9 +98,9 @@ def _init_request_hooks(app):
 
     from app.auth.access import enforce_access, rule_for
     from app.auth.forms import ROLE_LABELS
-    from app.core.navigation import navigation_for
     from app.core.errors import register_error_handlers
     from app.core.formatting import register_filters
+    from app.core.navigation import navigation_for
     from app.core.security import add_hsts, add_security_headers
 
     app.before_request(enforce_access)

@@ -11,11 +11,11 @@
   PostgreSQL and Redis started for this run (tests/backends.py).
 """
 import contextvars
-from decimal import Decimal
 import itertools
 import shutil
 import tempfile
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 import pytest

@@ -13,7 +13,14 @@ from sqlalchemy import func, insert, select
 from app.auth import services as auth_services
 from app.auth.models import Role, User
 from app.customers import tiering
-from app.customers.models import CHANNELS, Customer, CustomerTag, Interaction, Order, Tier
+from app.customers.models import (
+    CHANNELS,
+    Customer,
+    CustomerTag,
+    Interaction,
+    Order,
+    Tier,
+)
 from app.events.services import seed_catalogue
 from app.extensions import db
 

@@ -24,7 +24,13 @@ from app.customers.import_parsing import (
     preview,
     records_from,
 )
-from app.customers.importing import KINDS, ImportResult, RowError, validate_records, write_records
+from app.customers.importing import (
+    KINDS,
+    ImportResult,
+    RowError,
+    validate_records,
+    write_records,
+)
 from app.customers.models import ImportJob
 from app.extensions import db
 

@@ -19,7 +19,14 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 
 from app.core.errors import DomainError
-from app.customers.importing import ERROR_MESSAGES, FIELD_LABELS, FIELDS, MAX_ERRORS, REQUIRED, import_records
+from app.customers.importing import (
+    ERROR_MESSAGES,
+    FIELD_LABELS,
+    FIELDS,
+    MAX_ERRORS,
+    REQUIRED,
+    import_records,
+)
 
 CSV_EXTENSIONS = ("csv", "txt", "tsv")
 EXCEL_EXTENSIONS = ("xlsx", "xlsm")

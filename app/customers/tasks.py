@@ -6,7 +6,6 @@ from app.customers.import_parsing import ImportFileError
 from app.customers.models import ImportJob
 from app.extensions import celery, db
 
-
 # New data (an import, an API sync in many batches) asks for fresh tiers; waiting
 # this long lets one run answer a burst of requests.
 REFRESH_DELAY_SECONDS = 30

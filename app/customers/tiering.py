@@ -21,7 +21,14 @@ from sqlalchemy import Numeric, and_, case, cast, func, insert, literal, or_, se
 
 from app.core.errors import DomainError
 from app.customers.models import (
-    Customer, Interaction, Lifecycle, Order, Tier, TierAssignment, TierRules, TierRun,
+    Customer,
+    Interaction,
+    Lifecycle,
+    Order,
+    Tier,
+    TierAssignment,
+    TierRules,
+    TierRun,
 )
 from app.customers.sql import date_of, days_between
 from app.extensions import db

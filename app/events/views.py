@@ -99,6 +99,4 @@ def recommend():
     )
 
 
-from app.events import plan_views  # noqa: E402,F401
-from app.events import role_views  # noqa: E402,F401
-from app.events import calendar_views  # noqa: E402,F401
+from app.events import calendar_views, plan_views, role_views  # noqa: E402,F401  (they add routes to `bp`)

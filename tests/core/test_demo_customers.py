@@ -6,7 +6,15 @@ from sqlalchemy import func, select
 
 from app.core import demo
 from app.customers import tiering
-from app.customers.models import Customer, Interaction, Lifecycle, Order, Tier, TierAssignment, TierRun
+from app.customers.models import (
+    Customer,
+    Interaction,
+    Lifecycle,
+    Order,
+    Tier,
+    TierAssignment,
+    TierRun,
+)
 from app.extensions import db
 
 

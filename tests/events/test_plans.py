@@ -6,7 +6,13 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core.errors import DomainError
 from app.events.plan_models import PlanTask
-from app.events.plans import create_plan, move_event, phase_windows, set_task_status, timeline_warnings
+from app.events.plans import (
+    create_plan,
+    move_event,
+    phase_windows,
+    set_task_status,
+    timeline_warnings,
+)
 from app.extensions import db
 
 DAY = date(2027, 5, 20)

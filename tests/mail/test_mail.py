@@ -1,8 +1,8 @@
 """Outgoing mail: the outbox folder by default, a real SMTP server when configured."""
 import pytest
-from celery.exceptions import Retry
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message as MessageHandler
+from celery.exceptions import Retry
 
 from app.auth.tasks import send_welcome_email
 from app.mail import services as mail
