@@ -12,6 +12,7 @@ from app.auth.models import Role
 from app.core.errors import DomainError
 from app.events import plans as planning
 from app.events import roles, services
+from app.events.gantt import gantt_chart
 from app.events.plan_forms import MoveEventForm, PlanForm, TaskStatusForm
 from app.events.plan_models import PlanState, PlanTask, TaskStatus
 from app.events.role_forms import AssignRoleForm
@@ -80,7 +81,7 @@ def plan(plan_id):
     return render_template(
         "events/plan.html", plan=plan, move_form=move_form, windows=planning.phase_windows(plan.event_day),
         warnings=planning.timeline_warnings(plan, date.today()), team=roles.assignments_by_role(plan),
-        role_form=_role_form(), **PLAN_LABELS,
+        role_form=_role_form(), gantt=gantt_chart(plan, date.today()), **PLAN_LABELS,
     )
 
 

@@ -5,10 +5,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from app.auth.models import User
 from app.core.errors import DomainError
 from app.customers.models import TIERS
 from app.events.models import PHASE_WINDOWS, EventType, Phase
-from app.events.plan_models import Plan, PlanState, PlanTask, PlanTier, TaskStatus
+from app.events.plan_models import (
+    Plan,
+    PlanState,
+    PlanTask,
+    PlanTier,
+    RoleAssignment,
+    TaskStatus,
+)
 from app.extensions import db
 
 # DOMAIN.md section 4: preparation starts 1-2 months before; fewer days than this is too short.
@@ -135,3 +143,36 @@ def list_plans():
         .order_by(Plan.event_day.desc(), Plan.id.desc())
     ).all()
     return [(plan, done_count, total) for plan, done_count, total in rows]
+
+
+def copy_plan(source, new_event_day, title, user, keep_team=True):
+    """A new draft plan like `source` on `new_event_day`: the source's own tasks (the planner
+    may have edited them) shifted by the same number of days and all open again, and, with
+    `keep_team`, the role assignments of the users who are still active."""
+    tiers = source.tiers
+    _validate(source.event_type, title, tiers, source.expected_guests, source.capacity)
+    shift = new_event_day - source.event_day
+    plan = Plan(
+        title=title.strip(), event_type=source.event_type, event_day=new_event_day,
+        start_time=source.start_time, venue=source.venue, online=source.online,
+        expected_guests=source.expected_guests, capacity=source.capacity, content=source.content,
+        state=PlanState.DRAFT, created_by_id=user.id if user else None,
+    )
+    plan.tier_rows = [PlanTier(tier=tier) for tier in tiers]
+    plan.tasks = [
+        PlanTask(
+            phase=task.phase, position=task.position, title_zh=task.title_zh, title_en=task.title_en,
+            owner_role=task.owner_role, due_on=task.due_on + shift, status=TaskStatus.OPEN,
+        )
+        for task in source.tasks
+    ]
+    db.session.add(plan)
+    db.session.flush()
+    if keep_team:
+        team = db.session.execute(
+            select(RoleAssignment.role, RoleAssignment.user_id).join(User, User.id == RoleAssignment.user_id)
+            .where(RoleAssignment.plan_id == source.id, User.active).order_by(RoleAssignment.id)
+        ).all()
+        db.session.add_all(RoleAssignment(plan_id=plan.id, role=role, user_id=user_id) for role, user_id in team)
+        db.session.flush()
+    return plan

@@ -99,4 +99,4 @@ def recommend():
     )
 
 
-from app.events import calendar_views, plan_views, role_views  # noqa: E402,F401  (they add routes to `bp`)
+from app.events import calendar_views, copy_views, pdf_views, plan_views, role_views  # noqa: E402,F401  (they add routes to `bp`)

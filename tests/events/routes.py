@@ -15,6 +15,9 @@ ACCESS = {
     ("events.new_plan", "POST"): ("/events/plans/new", only("admin", "planner")),
     ("events.plan", "GET"): ("/events/plans/{plan_id}", VIEWERS),
     ("events.plan_ics", "GET"): ("/events/plans/{plan_id}/plan.ics", VIEWERS),
+    ("events.plan_pdf", "GET"): ("/events/plans/{plan_id}/plan.pdf", VIEWERS),
+    ("events.copy_plan", "GET"): ("/events/plans/{plan_id}/copy", only("admin", "planner")),
+    ("events.copy_plan", "POST"): ("/events/plans/{plan_id}/copy", only("admin", "planner")),
     ("events.move_plan", "POST"): ("/events/plans/{plan_id}/move", only("admin", "planner", allowed=302)),
     # Others may update only the tasks of a role they hold on the plan (tests/events/test_my_tasks.py).
     ("events.plan_task", "POST"): ("/events/plans/{plan_id}/tasks/{plan_task_id}", only("admin", "planner", allowed=302)),

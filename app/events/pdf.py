@@ -1,0 +1,67 @@
+"""The printable plan (策划书): one A4 PDF rendered by WeasyPrint from a Jinja template."""
+from datetime import date
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from markupsafe import Markup
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from app.events import plans as planning
+from app.events import roles
+from app.events.gantt import gantt_chart
+
+# The sections of the activity-plan template (DOMAIN.md section 1) in their order. The
+# titles are the template's own, in both languages, like the catalogue's *_zh/*_en columns.
+SECTIONS = (
+    ("goals", "目标与原则", "Goals and principles"),
+    ("customers", "目标客户群体", "Target customers"),
+    ("content", "活动内容与形式", "Content and form"),
+    ("execution", "执行计划与分工", "Execution plan and division of labour"),
+    ("budget", "预算编制", "Budget"),
+    ("promotion", "多渠道宣传与客户邀约", "Promotion and invitations"),
+    ("on_site", "现场执行", "On-site execution"),
+    ("evaluation", "效果评估与复盘", "Evaluation and review"),
+)
+# The footer, as CSS `content` (WeasyPrint fills in the counters).
+PAGE_NUMBERS = {
+    "zh": Markup('"第 " counter(page) " 页 / 共 " counter(pages) " 页"'),
+    "en": Markup('"Page " counter(page) " of " counter(pages)'),
+}
+
+
+class DataOnlyFetcher(URLFetcher):
+    """Lets the document load `data:` URIs only: no files, no network (the CSS is inline)."""
+
+    def __init__(self):
+        super().__init__(timeout=1, allowed_protocols={"data"}, allow_redirects=False)
+
+
+def _gantt_css():
+    """The Gantt partial's stylesheet, inlined as (svg rules, html rules): the document may not
+    load files, and WeasyPrint styles an inline <svg> only from a <style> inside it."""
+    lines = (Path(current_app.static_folder) / "css" / "gantt.css").read_text(encoding="utf-8").splitlines()
+    svg_rules = "\n".join(line for line in lines if line.startswith(".gantt ."))
+    return {"svg_end": Markup(f"<style>{svg_rules}</style></svg>"),
+            "html": Markup("\n".join(line for line in lines if line.startswith(".gantt-key")))}
+
+
+def render_plan_pdf(plan, locale):
+    """The plan as PDF bytes, in `locale` ("zh" or "en"); `plan` as loaded by `plans.get_plan`."""
+    from app.events.plan_views import (
+        PLAN_LABELS,  # the plan page's labels (imported late: views import this)
+    )
+
+    gantt_css = _gantt_css()
+    language = "zh" if locale.startswith("zh") else "en"
+    today = date.today()
+    with force_locale(locale):
+        html = render_template(
+            "events/plan_pdf.html", plan=plan, windows=planning.phase_windows(plan.event_day),
+            team=roles.assignments_by_role(plan), gantt=gantt_chart(plan, today), gantt_css=gantt_css,
+            sections={key: zh if language == "zh" else en for key, zh, en in SECTIONS},
+            page_numbers=PAGE_NUMBERS[language], lang="zh-CN" if language == "zh" else "en", today=today,
+            **PLAN_LABELS,
+        )
+        return HTML(string=html, url_fetcher=DataOnlyFetcher()).write_pdf()
