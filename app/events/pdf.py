@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
@@ -12,17 +13,17 @@ from app.events import plans as planning
 from app.events import roles
 from app.events.gantt import gantt_chart
 
-# The sections of the activity-plan template (DOMAIN.md section 1) in their order. The
-# titles are the template's own, in both languages, like the catalogue's *_zh/*_en columns.
+# The sections of the activity-plan template (DOMAIN.md section 1) in their order; the
+# Chinese catalogue holds the template's own titles (目标与原则, 目标客户群体, ...).
 SECTIONS = (
-    ("goals", "目标与原则", "Goals and principles"),
-    ("customers", "目标客户群体", "Target customers"),
-    ("content", "活动内容与形式", "Content and form"),
-    ("execution", "执行计划与分工", "Execution plan and division of labour"),
-    ("budget", "预算编制", "Budget"),
-    ("promotion", "多渠道宣传与客户邀约", "Promotion and invitations"),
-    ("on_site", "现场执行", "On-site execution"),
-    ("evaluation", "效果评估与复盘", "Evaluation and review"),
+    ("goals", _l("Goals and principles")),
+    ("customers", _l("Target customers")),
+    ("content", _l("Content and form")),
+    ("execution", _l("Execution plan and division of labour")),
+    ("budget", _l("Budget")),
+    ("promotion", _l("Promotion and invitations")),
+    ("on_site", _l("On-site execution")),
+    ("evaluation", _l("Evaluation and review")),
 )
 # The footer, as CSS `content` (WeasyPrint fills in the counters).
 PAGE_NUMBERS = {
@@ -60,7 +61,7 @@ def render_plan_pdf(plan, locale):
         html = render_template(
             "events/plan_pdf.html", plan=plan, windows=planning.phase_windows(plan.event_day),
             team=roles.assignments_by_role(plan), gantt=gantt_chart(plan, today), gantt_css=gantt_css,
-            sections={key: zh if language == "zh" else en for key, zh, en in SECTIONS},
+            sections={key: str(title) for key, title in SECTIONS},
             page_numbers=PAGE_NUMBERS[language], lang="zh-CN" if language == "zh" else "en", today=today,
             **PLAN_LABELS,
         )
