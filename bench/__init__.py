@@ -18,3 +18,24 @@ def median_seconds(action, repeats):
 
 def ms(seconds):
     return f"{seconds * 1000:,.1f} ms"
+
+
+def count_statements(app, client, url):
+    """How many SQL statements one request runs."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    count = []
+
+    def listener(*_args):
+        count.append(1)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(count)

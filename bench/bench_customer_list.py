@@ -7,12 +7,10 @@ the median of the runs. Other filters are measured beside the target one.
 """
 from urllib.parse import quote
 
-from sqlalchemy import event
-
 from app.auth import services as auth_services
 from app.customers import tiering
 from app.extensions import db
-from bench import CUSTOMERS, ORDERS, data, median_seconds, ms
+from bench import CUSTOMERS, ORDERS, count_statements, data, median_seconds, ms
 
 TARGET = 0.100
 PLANNER = "bench-planner@rapport.test"
@@ -43,23 +41,6 @@ def _prepare(app):
         return planner.session_token
 
 
-def _statements(app, client, url):
-    """How many SQL statements one request runs."""
-    count = []
-
-    def listener(*_args):
-        count.append(1)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(count)
-
-
 def run(repeats=15, rebuild=False):
     app = data.make_app(data.ensure(CUSTOMERS, ORDERS, rebuild))
     token = _prepare(app)
@@ -76,7 +57,7 @@ def run(repeats=15, rebuild=False):
             raise RuntimeError(f"{url} answered {response.status_code}")
         median, samples = median_seconds(lambda url=url: client.get(url), repeats)
         results[url] = median
-        print(f"  {ms(median):>10}  (min {ms(min(samples))})  {_statements(app, client, url)} statements  {url}")
+        print(f"  {ms(median):>10}  (min {ms(min(samples))})  {count_statements(app, client, url)} statements  {url}")
     met = results[TARGET_URL] < TARGET
     print(f"  target {TARGET_URL} < {ms(TARGET)}: {'met' if met else 'NOT met'}")
     return results

@@ -10,14 +10,13 @@ request, the median of the runs.
 from datetime import date, timedelta
 
 from flask_migrate import upgrade
-from sqlalchemy import event
 
 from app.auth import services as auth_services
 from app.events.models import EventType, EventTypeTask, Phase
 from app.events.plan_models import PlanTask, TaskStatus
 from app.events.plans import create_plan, phase_windows
 from app.extensions import db
-from bench import data, median_seconds, ms
+from bench import count_statements, data, median_seconds, ms
 
 TARGET = 0.150
 TASKS = 200
@@ -59,23 +58,6 @@ def _prepare(app):
         return planner.session_token, plans
 
 
-def _statements(app, client, url):
-    """How many SQL statements one request runs."""
-    count = []
-
-    def listener(*_args):
-        count.append(1)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(count)
-
-
 def run(repeats=20, rebuild=False):
     PATH.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
@@ -96,7 +78,7 @@ def run(repeats=20, rebuild=False):
             raise RuntimeError(f"{url} answered {response.status_code} without its chart")
         median, samples = median_seconds(lambda url=url: client.get(url), repeats)
         results[tasks] = median
-        print(f"  {ms(median):>10}  (min {ms(min(samples))})  {_statements(app, client, url)} statements"
+        print(f"  {ms(median):>10}  (min {ms(min(samples))})  {count_statements(app, client, url)} statements"
               f"  {tasks} tasks")
     met = results[TASKS] < TARGET
     print(f"  target {TASKS} tasks < {ms(TARGET)}: {'met' if met else 'NOT met'}")
