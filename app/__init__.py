@@ -24,7 +24,7 @@ MODEL_MODULES = ("app.auth.models", "app.customers.models", "app.events.models",
 # Blueprints in registration order; each package keeps its own views.
 BLUEPRINTS = (
     "app.core.views", "app.auth.views", "app.customers.views", "app.events.views",
-    "app.core.api", "app.auth.token_views", "app.customers.api",
+    "app.core.api", "app.auth.token_views", "app.customers.api", "app.events.api",
 )
 CLI_MODULES = ("app.auth.cli", "app.core.cli", "app.customers.cli", "app.events.cli")
 

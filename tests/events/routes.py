@@ -1,7 +1,9 @@
 """Who may use the event routes (see tests/auth/test_route_access.py)."""
-from tests.access import SIGNED_IN, only
+from tests.access import SIGNED_IN, WHO, only
 
 VIEWERS = only("admin", "planner", "manager")
+# The API answers only to API tokens: the test clients send none, so 401 for all.
+API = dict.fromkeys(WHO, 401)
 
 ACCESS = {
     ("events.types", "GET"): ("/events/types", VIEWERS),
@@ -25,4 +27,7 @@ ACCESS = {
     ("events.remove_role", "POST"): ("/events/plans/{plan_id}/roles/{role_assignment_id}/remove",
                                      only("admin", "planner", allowed=302)),
     ("events.my_tasks", "GET"): ("/events/my-tasks", {"anonymous": 302, **SIGNED_IN}),
+    ("api_events.list_plans", "GET"): ("/api/v1/plans", API),
+    ("api_events.get_plan_json", "GET"): ("/api/v1/plans/{plan_id}", API),
+    ("api_events.create_plan_json", "POST"): ("/api/v1/plans", API),
 }

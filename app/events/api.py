@@ -1,0 +1,383 @@
+"""JSON API for event plans: read plans with their phases and tasks, and create a
+plan from an event type and a date (the type's default tasks become its timeline)."""
+import json
+from datetime import date, time
+from math import ceil
+
+from flask import Blueprint, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from app.auth.access import api_token_required
+from app.core.api import api_error, api_rate_limit
+from app.core.errors import DomainError
+from app.customers.models import TIERS
+from app.events.models import OWNER_ROLES, PHASES, EventType
+from app.events.plan_models import (
+    PLAN_STATES,
+    TASK_STATUSES,
+    Plan,
+    PlanTask,
+    TaskStatus,
+)
+from app.events.plans import create_plan, get_plan, phase_windows
+from app.extensions import csrf, db
+
+bp = Blueprint("api_events", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # token-authenticated, no cookies: CSRF cannot apply
+
+PER_PAGE = 50
+MAX_PER_PAGE = 100
+MAX_BODY_BYTES = 1024 * 1024
+TEXT_FIELDS = ("event_type", "event_day", "title", "venue", "start_time", "content")
+COUNT_FIELDS = ("expected_guests", "capacity")
+FIELDS = (*TEXT_FIELDS, *COUNT_FIELDS, "tiers", "online")
+
+
+class Malformed(Exception):
+    """A request that cannot be read (400): not JSON, or a value of the wrong type."""
+
+    def __init__(self, message, **details):
+        super().__init__(message)
+        self.message, self.details = message, details
+
+
+@bp.errorhandler(Malformed)
+def _malformed(error):
+    return api_error(400, error.message, **error.details)
+
+
+@bp.errorhandler(DomainError)
+def _refused(error):
+    db.session.rollback()
+    return api_error(422, errors=[{"field": error.field, "message": str(error.message)}])
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _start_time(value):
+    return value.strftime("%H:%M") if value else None
+
+
+def plan_summary(plan, done, total):
+    return {
+        "id": plan.id,
+        "title": plan.title,
+        "event_type": plan.event_type.code,
+        "event_day": plan.event_day.isoformat(),
+        "start_time": _start_time(plan.start_time),
+        "venue": plan.venue,
+        "online": plan.online,
+        "expected_guests": plan.expected_guests,
+        "capacity": plan.capacity,
+        "state": plan.state,
+        "tiers": plan.tiers,
+        "tasks_done": done,
+        "tasks_total": total,
+    }
+
+
+def plan_detail(plan):
+    data = plan_summary(plan, sum(task.status == TaskStatus.DONE for task in plan.tasks), len(plan.tasks))
+    data["content"] = plan.content
+    data["phases"] = [
+        {"phase": str(phase), "first_day": first.isoformat(), "last_day": last.isoformat()}
+        for phase, (first, last) in phase_windows(plan.event_day).items()
+    ]
+    data["tasks"] = [
+        {"id": task.id, "phase": task.phase, "title_zh": task.title_zh, "title_en": task.title_en,
+         "owner_role": task.owner_role, "due_on": task.due_on.isoformat(), "status": task.status}
+        for task in plan.tasks
+    ]
+    return data
+
+
+def _positive_int(name, default, maximum=None):
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise Malformed(_("The parameter %(name)s must be a whole number from 1.", name=name), parameter=name)
+    return min(int(raw), maximum) if maximum else int(raw)
+
+
+@bp.route("/plans")
+@api_token_required
+@api_rate_limit
+def list_plans():
+    page, per_page = _positive_int("page", 1), _positive_int("per_page", PER_PAGE, MAX_PER_PAGE)
+    total = db.session.scalar(select(func.count()).select_from(Plan))
+    done = func.count(case((PlanTask.status == TaskStatus.DONE, 1)))
+    # One query for the page with its task counts, one more for the tiers of its plans.
+    rows = db.session.execute(
+        select(Plan, done, func.count(PlanTask.id))
+        .join(Plan.event_type)
+        .outerjoin(PlanTask, PlanTask.plan_id == Plan.id)
+        .options(contains_eager(Plan.event_type), selectinload(Plan.tier_rows))
+        .group_by(Plan.id, EventType.id)
+        .order_by(Plan.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    pages = ceil(total / per_page)
+    return {
+        "plans": [plan_summary(plan, done_count, task_count) for plan, done_count, task_count in rows],
+        "page": page,
+        "per_page": per_page,
+        "total": total,
+        "pages": pages,
+        "next": url_for(".list_plans", **{**request.args.to_dict(flat=False), "page": page + 1})
+        if page < pages else None,
+    }
+
+
+@bp.route("/plans/<int:plan_id>")
+@api_token_required
+@api_rate_limit
+def get_plan_json(plan_id):
+    plan = get_plan(plan_id)
+    if plan is None:
+        return api_error(404, _("No plan has the number %(id)d.", id=plan_id))
+    return plan_detail(plan)
+
+
+# ---------------------------------------------------------------- creating
+
+
+def _body():
+    request.max_content_length = MAX_BODY_BYTES
+    try:
+        body = json.loads(request.get_data(cache=False))
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise Malformed(_("The body is not valid JSON.")) from None
+    if not isinstance(body, dict):
+        raise Malformed(_("The body must be a JSON object."))
+    unknown = sorted(set(body) - set(FIELDS))
+    if unknown:
+        raise Malformed(_("Unknown field %(field)s.", field=unknown[0]), field=unknown[0])
+    for name in TEXT_FIELDS:
+        if body.get(name) is not None and not isinstance(body[name], str):
+            raise Malformed(_("%(field)s must be a string.", field=name), field=name)
+    for name in COUNT_FIELDS:
+        value = body.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise Malformed(_("%(field)s must be a whole number.", field=name), field=name)
+    if body.get("online") is not None and not isinstance(body["online"], bool):
+        raise Malformed(_("%(field)s must be true or false.", field="online"), field="online")
+    tiers = body.get("tiers")
+    if tiers is not None and not (isinstance(tiers, list) and all(isinstance(tier, str) for tier in tiers)):
+        raise Malformed(_("%(field)s must be a list of strings.", field="tiers"), field="tiers")
+    return body
+
+
+def _parsed(body, name, parse, message):
+    try:
+        return parse(body[name]) if body.get(name) else None
+    except ValueError:
+        raise DomainError(message, name) from None
+
+
+@bp.route("/plans", methods=["POST"])
+@api_token_required
+@api_rate_limit
+def create_plan_json():
+    body = _body()
+    event_type = db.session.scalar(select(EventType).where(EventType.code == (body.get("event_type") or "")))
+    if event_type is None:
+        raise DomainError(_("Unknown event type. Use the code of an active event type."), "event_type")
+    event_day = _parsed(body, "event_day", date.fromisoformat, _("Enter the event day as YYYY-MM-DD."))
+    if event_day is None:
+        raise DomainError(_("Enter the event day as YYYY-MM-DD."), "event_day")
+    start_time = _parsed(body, "start_time", time.fromisoformat, _("Enter the start time as HH:MM."))
+    plan = create_plan(
+        event_type, body.get("title"), event_day, start_time,
+        event_type.tiers if body.get("tiers") is None else body["tiers"],
+        body.get("expected_guests"), body.get("capacity"), body.get("venue"), body.get("online"),
+        body.get("content"),
+        None,  # API tokens are not users: the plan has no creator
+    )
+    db.session.commit()
+    response = plan_detail(get_plan(plan.id))
+    return response, 201, {"Location": url_for(".get_plan_json", plan_id=plan.id)}
+
+
+# ---------------------------------------------------------------- OpenAPI fragment
+
+
+def _field(kind, description, **extra):
+    return {"type": kind, "description": description, **extra}
+
+
+def _json(schema_name):
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}
+
+
+def _array(schema_name, description):
+    return {"type": "array", "description": description, "items": {"$ref": f"#/components/schemas/{schema_name}"}}
+
+
+_TEXT = "string"
+_NULLABLE_TEXT = ["string", "null"]
+_NULLABLE_INT = ["integer", "null"]
+_TIER_LIST = {"type": "array", "items": {"type": "string", "enum": list(TIERS)}}
+_PLAN_FIELDS = {
+    "id": _field("integer", "Plan number."),
+    "title": _field(_TEXT, "Title."),
+    "event_type": _field(_TEXT, "Code of the event type, e.g. banquet."),
+    "event_day": _field(_TEXT, "The event day (T).", format="date"),
+    "start_time": _field(_NULLABLE_TEXT, "Start time, HH:MM."),
+    "venue": _field(_NULLABLE_TEXT, "Venue."),
+    "online": _field("boolean", "Held online."),
+    "expected_guests": _field(_NULLABLE_INT, "Expected guests."),
+    "capacity": _field(_NULLABLE_INT, "Seats of the venue."),
+    "state": _field(_TEXT, "Approval state.", enum=list(PLAN_STATES)),
+    "tiers": {**_TIER_LIST, "description": "Target tiers."},
+    "tasks_done": _field("integer", "Tasks done."),
+    "tasks_total": _field("integer", "Tasks in all."),
+}
+
+OPENAPI = {
+    "paths": {
+        "/api/v1/plans": {
+            "get": {
+                "operationId": "listPlans",
+                "summary": "List event plans",
+                "description": "Plans in the order they were created, a page at a time, each with its task counts.",
+                "parameters": [
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1},
+                     "description": "Page number, from 1."},
+                    {"name": "per_page", "in": "query",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": PER_PAGE},
+                     "description": f"Plans per page (at most {MAX_PER_PAGE})."},
+                ],
+                "responses": {
+                    "200": {"description": "One page of plans.", "content": _json("PlanPage")},
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                    "401": {"$ref": "#/components/responses/Unauthorized"},
+                    "429": {"$ref": "#/components/responses/TooManyRequests"},
+                },
+            },
+            "post": {
+                "operationId": "createPlan",
+                "summary": "Create a plan from an event type and a date",
+                "description": (
+                    "Creates a draft plan; its timeline is the event type's default tasks, each due at the "
+                    "event day plus the task's offset. Without `tiers`, the plan targets the tiers the type fits. "
+                    "The answer is the new plan, and its path is in the Location header."
+                ),
+                "requestBody": {"required": True, "content": _json("PlanRequest")},
+                "responses": {
+                    "201": {"description": "The plan was created.", "content": _json("Plan")},
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                    "401": {"$ref": "#/components/responses/Unauthorized"},
+                    "413": {"$ref": "#/components/responses/TooLarge"},
+                    "422": {"description": "A value was refused; nothing was saved.", "content": _json("FieldErrors")},
+                    "429": {"$ref": "#/components/responses/TooManyRequests"},
+                },
+            },
+        },
+        "/api/v1/plans/{plan_id}": {
+            "get": {
+                "operationId": "getPlan",
+                "summary": "Read one plan with its phases and tasks",
+                "description": "The plan, the date windows of its phases and its tasks in the order they are due.",
+                "parameters": [
+                    {"name": "plan_id", "in": "path", "required": True, "schema": {"type": "integer"},
+                     "description": "Plan number."},
+                ],
+                "responses": {
+                    "200": {"description": "The plan.", "content": _json("Plan")},
+                    "401": {"$ref": "#/components/responses/Unauthorized"},
+                    "404": {"$ref": "#/components/responses/NotFound"},
+                    "429": {"$ref": "#/components/responses/TooManyRequests"},
+                },
+            }
+        },
+    },
+    "components": {
+        "schemas": {
+            "PlanSummary": {"type": "object", "description": "An event plan.", "properties": _PLAN_FIELDS},
+            "Plan": {
+                "type": "object",
+                "description": "An event plan with its phases and tasks.",
+                "properties": {
+                    **_PLAN_FIELDS,
+                    "content": _field(_TEXT, "Content of the event."),
+                    "phases": _array("PlanPhase", "Preparation, execution and review with their windows."),
+                    "tasks": _array("PlanTask", "The timeline, in the order the tasks are due."),
+                },
+            },
+            "PlanPhase": {
+                "type": "object",
+                "description": "A phase's window; the windows overlap on purpose (T-7, T+1..T+3).",
+                "properties": {
+                    "phase": _field(_TEXT, "Phase.", enum=list(PHASES)),
+                    "first_day": _field(_TEXT, "First day of the window.", format="date"),
+                    "last_day": _field(_TEXT, "Last day of the window.", format="date"),
+                },
+            },
+            "PlanTask": {
+                "type": "object",
+                "properties": {
+                    "id": _field("integer", "Task number."),
+                    "phase": _field(_TEXT, "Phase.", enum=list(PHASES)),
+                    "title_zh": _field(_TEXT, "Title in Chinese."),
+                    "title_en": _field(_TEXT, "Title in English."),
+                    "owner_role": _field(_TEXT, "The team role responsible.", enum=list(OWNER_ROLES)),
+                    "due_on": _field(_TEXT, "Due date.", format="date"),
+                    "status": _field(_TEXT, "Status.", enum=list(TASK_STATUSES)),
+                },
+            },
+            "PlanPage": {
+                "type": "object",
+                "properties": {
+                    "plans": _array("PlanSummary", "The plans of this page."),
+                    "page": _field("integer", "This page's number."),
+                    "per_page": _field("integer", "Plans per page."),
+                    "total": _field("integer", "Plans in all."),
+                    "pages": _field("integer", "Number of pages."),
+                    "next": _field(_NULLABLE_TEXT, "Path of the next page, null on the last."),
+                },
+            },
+            "PlanRequest": {
+                "type": "object",
+                "description": "A plan to create. Unknown fields are errors.",
+                "required": ["event_type", "event_day", "title"],
+                "properties": {
+                    "event_type": _field(_TEXT, "Code of an active event type, e.g. banquet."),
+                    "event_day": _field(_TEXT, "The event day: 2027-05-20.", format="date"),
+                    "title": _field(_TEXT, "Title."),
+                    "tiers": {**_TIER_LIST, "description": "Target tiers; default: the tiers the type fits."},
+                    "expected_guests": _field(_NULLABLE_INT, "Expected guests, 0 or more."),
+                    "capacity": _field(_NULLABLE_INT, "Seats, at least the expected guests."),
+                    "venue": _field(_NULLABLE_TEXT, "Venue."),
+                    "online": _field("boolean", "Held online (default false)."),
+                    "start_time": _field(_NULLABLE_TEXT, "Start time: 18:30."),
+                    "content": _field(_NULLABLE_TEXT, "Content of the event."),
+                },
+            },
+            "FieldErrors": {
+                "type": "object",
+                "properties": {
+                    "error": _field(_TEXT, "Summary."),
+                    "status": _field("integer", "422."),
+                    "errors": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "field": _field(_TEXT, "The field in error."),
+                                "message": _field(_TEXT, "The error in the caller's language (Accept-Language)."),
+                            },
+                        },
+                    },
+                },
+            },
+        }
+    },
+}
