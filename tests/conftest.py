@@ -319,6 +319,31 @@ def route_ids(make_user, make_customer, make_event_type, make_plan):
     }
 
 
+class ApiClient:
+    """A test client that sends an API token with every call."""
+
+    def __init__(self, client, secret, token=None):
+        self.client, self.secret, self.token = client, secret, token
+
+    def _headers(self, headers):
+        return {"Authorization": f"Bearer {self.secret}", **(headers or {})}
+
+    def get(self, path, headers=None, **kwargs):
+        return self.client.get(path, headers=self._headers(headers), **kwargs)
+
+    def post(self, path, headers=None, **kwargs):
+        return self.client.post(path, headers=self._headers(headers), **kwargs)
+
+
+def new_api(app, name="ERP"):
+    """An API client of `app` holding a new token (`.token`)."""
+    from app.auth import api_tokens
+
+    token, secret = api_tokens.create_token(name, None)
+    db.session.commit()
+    return ApiClient(app.test_client(), secret, token)
+
+
 def sign_in(client, user):
     """Sign `client` in as `user` without going through the login form."""
     with client.session_transaction() as session:

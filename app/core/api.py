@@ -4,8 +4,10 @@ each registered blueprint's module, served as JSON and as a readable page."""
 import re
 import sys
 from copy import deepcopy
+from math import ceil
 
-from flask import Blueprint, current_app, g, jsonify, render_template, request
+from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
@@ -38,6 +40,14 @@ def api_error(status, message=None, **extra):
     return response
 
 
+class ApiRefused(Exception):
+    """A request refused before any work: malformed (400) or too large (413)."""
+
+    def __init__(self, message, status=400, **details):
+        super().__init__(message)
+        self.message, self.status, self.details = message, status, details
+
+
 @bp.record_once
 def _json_errors_under_api(state):
     def handle(error):
@@ -47,6 +57,48 @@ def _json_errors_under_api(state):
 
     for code in API_ERROR_TITLES:
         state.app.register_error_handler(code, handle)
+    state.app.register_error_handler(ApiRefused, lambda error: api_error(error.status, error.message, **error.details))
+
+
+def positive_int_arg(name, default, maximum=None):
+    """A whole-number query parameter from 1, capped at `maximum`."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ApiRefused(_("The parameter %(name)s must be a whole number from 1.", name=name), parameter=name)
+    return min(int(raw), maximum) if maximum else int(raw)
+
+
+def page_args(per_page, max_per_page):
+    """(page, per_page) from the query string."""
+    return positive_int_arg("page", 1), positive_int_arg("per_page", per_page, max_per_page)
+
+
+def page_links(endpoint, page, per_page, total):
+    """The paging fields of a list answer."""
+    pages = ceil(total / per_page)
+    following = url_for(endpoint, **{**request.args.to_dict(flat=False), "page": page + 1}) if page < pages else None
+    return {"page": page, "per_page": per_page, "total": total, "pages": pages, "next": following}
+
+
+# Helpers for the OpenAPI fragments of the API modules.
+def schema_field(kind, description, **extra):
+    return {"type": kind, "description": description, **extra}
+
+
+def json_content(schema_name):
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}
+
+
+def page_parameters(noun, per_page, max_per_page):
+    return [
+        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1},
+         "description": "Page number, from 1."},
+        {"name": "per_page", "in": "query",
+         "schema": {"type": "integer", "minimum": 1, "maximum": max_per_page, "default": per_page},
+         "description": f"{noun} per page (at most {max_per_page})."},
+    ]
 
 
 BASE_DOCUMENT = {

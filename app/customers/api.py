@@ -4,14 +4,22 @@ same validation as the file import (all or nothing)."""
 import json
 from datetime import datetime, timezone
 from decimal import Decimal
-from math import ceil
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, request
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.auth.access import api_token_required
-from app.core.api import api_error, api_rate_limit
+from app.core.api import (
+    ApiRefused,
+    api_error,
+    api_rate_limit,
+    json_content,
+    page_args,
+    page_links,
+    page_parameters,
+    schema_field,
+)
 from app.core.formatting import CENT
 from app.customers import queries, tiering
 from app.customers.importing import REQUIRED, import_records
@@ -28,19 +36,6 @@ PER_PAGE = 100
 MAX_PER_PAGE = 500
 TEXT_FIELDS = ("name", "company", "industry", "contact_person", "contact_title", "email", "phone", "wechat_id", "city",
                "preferred_channel", "preferred_language")
-
-
-class Refused(Exception):
-    """A malformed request (400) or too large a one (413), refused before any work."""
-
-    def __init__(self, message, status=400, **details):
-        super().__init__(message)
-        self.message, self.status, self.details = message, status, details
-
-
-@bp.errorhandler(Refused)
-def _refused(error):
-    return api_error(error.status, error.message, **error.details)
 
 
 # ---------------------------------------------------------------- reading
@@ -87,20 +82,11 @@ def customer_json(customer, assignment, run):
     return data
 
 
-def _positive_int(name, default, maximum=None):
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise Refused(_("The parameter %(name)s must be a whole number from 1.", name=name), parameter=name)
-    return min(int(raw), maximum) if maximum else int(raw)
-
-
 def _tiers():
     tiers = [tier.strip() for value in request.args.getlist("tier") for tier in value.split(",") if tier.strip()]
     unknown = sorted(set(tiers) - set(TIERS))
     if unknown:
-        raise Refused(_("Unknown tier %(tier)s. Use %(tiers)s.", tier=unknown[0], tiers=", ".join(TIERS)),
+        raise ApiRefused(_("Unknown tier %(tier)s. Use %(tiers)s.", tier=unknown[0], tiers=", ".join(TIERS)),
                          parameter="tier")
     return tuple(tiers)
 
@@ -112,7 +98,7 @@ def _updated_since():
     try:
         moment = datetime.fromisoformat(raw.strip())
     except ValueError:
-        raise Refused(_("updated_since must be a date or a timestamp such as 2026-01-31 or 2026-01-31T08:00:00Z."),
+        raise ApiRefused(_("updated_since must be a date or a timestamp such as 2026-01-31 or 2026-01-31T08:00:00Z."),
                          parameter="updated_since") from None
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
@@ -123,7 +109,7 @@ def _updated_since():
 @api_token_required
 @api_rate_limit
 def list_customers():
-    page, per_page = _positive_int("page", 1), _positive_int("per_page", PER_PAGE, MAX_PER_PAGE)
+    page, per_page = page_args(PER_PAGE, MAX_PER_PAGE)
     filters = queries.CustomerFilters(tiers=_tiers(), q=request.args.get("q"))
     since = _updated_since()
     run = tiering.latest_run()
@@ -132,15 +118,9 @@ def list_customers():
         statement = statement.where(Customer.updated_at >= since)
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
     rows = db.session.execute(statement.limit(per_page).offset((page - 1) * per_page)).all()
-    pages = ceil(total / per_page)
     return {
         "customers": [customer_json(customer, assignment, run) for customer, assignment in rows],
-        "page": page,
-        "per_page": per_page,
-        "total": total,
-        "pages": pages,
-        "next": url_for(".list_customers", **{**request.args.to_dict(flat=False), "page": page + 1})
-        if page < pages else None,
+        **page_links(".list_customers", page, per_page, total),
         "tier_run": {"id": run.id, "as_of": run.as_of.isoformat()} if run else None,
     }
 
@@ -169,7 +149,7 @@ def _json_body():
     try:
         return json.loads(request.get_data(cache=False), parse_float=Decimal, parse_constant=_reject_constant)
     except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        raise Refused(_("The body is not valid JSON.")) from None
+        raise ApiRefused(_("The body is not valid JSON.")) from None
 
 
 def _records(kind):
@@ -177,24 +157,24 @@ def _records(kind):
     values go to the importer as they are (it parses strings, numbers, booleans)."""
     body = _json_body()
     if not isinstance(body, dict) or not isinstance(body.get(kind), list):
-        raise Refused(_('The body must be a JSON object with a list: {"%(kind)s": [{...}, ...]}.', kind=kind))
+        raise ApiRefused(_('The body must be a JSON object with a list: {"%(kind)s": [{...}, ...]}.', kind=kind))
     items = body[kind]
     if len(items) > MAX_RECORDS:
-        raise Refused(_("At most %(max)d records per call, this one has %(count)d: split them.",
+        raise ApiRefused(_("At most %(max)d records per call, this one has %(count)d: split them.",
                         max=MAX_RECORDS, count=len(items)), status=413)
     records = []
     for index, item in enumerate(items, 1):
         if not isinstance(item, dict):
-            raise Refused(_("Record %(index)d is not a JSON object.", index=index), index=index)
+            raise ApiRefused(_("Record %(index)d is not a JSON object.", index=index), index=index)
         record = {}
         for name, value in item.items():
             if name == "tags" and isinstance(value, list):
                 if not all(isinstance(tag, str) for tag in value):
-                    raise Refused(_("Record %(index)d: tags must be a string or a list of strings.", index=index),
+                    raise ApiRefused(_("Record %(index)d: tags must be a string or a list of strings.", index=index),
                                   index=index, field=name)
                 value = ",".join(value)
             elif isinstance(value, dict | list):
-                raise Refused(
+                raise ApiRefused(
                     _("Record %(index)d: %(field)s must be a string, a number, true/false or null.", index=index, field=name),
                     index=index, field=name,
                 )
@@ -239,14 +219,6 @@ def bulk_orders():
 # ---------------------------------------------------------------- OpenAPI fragment
 
 
-def _field(kind, description, **extra):
-    return {"type": kind, "description": description, **extra}
-
-
-def _json(schema_name):
-    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}
-
-
 def _record_list(kind, record_schema):
     return {
         "type": "object",
@@ -268,13 +240,13 @@ def _bulk_operation(kind, record_schema, summary, description):
                 "Sending the same list twice changes nothing the second time (all records are `updated`). "
                 "After a successful call the tiers are recomputed in the background."
             ),
-            "requestBody": {"required": True, "content": _json(f"{record_schema}List")},
+            "requestBody": {"required": True, "content": json_content(f"{record_schema}List")},
             "responses": {
-                "200": {"description": "Everything was saved.", "content": _json("BulkResult")},
+                "200": {"description": "Everything was saved.", "content": json_content("BulkResult")},
                 "400": {"$ref": "#/components/responses/BadRequest"},
                 "401": {"$ref": "#/components/responses/Unauthorized"},
                 "413": {"$ref": "#/components/responses/TooLarge"},
-                "422": {"description": "Some records have errors; nothing was saved.", "content": _json("RecordErrors")},
+                "422": {"description": "Some records have errors; nothing was saved.", "content": json_content("RecordErrors")},
                 "429": {"$ref": "#/components/responses/TooManyRequests"},
             },
         }
@@ -306,11 +278,7 @@ OPENAPI = {
                     "stage and RFM values of the latest tier run (null for customers added since)."
                 ),
                 "parameters": [
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1},
-                     "description": "Page number, from 1."},
-                    {"name": "per_page", "in": "query",
-                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": PER_PAGE},
-                     "description": f"Customers per page (at most {MAX_PER_PAGE})."},
+                    *page_parameters("Customers", PER_PAGE, MAX_PER_PAGE),
                     {"name": "tier", "in": "query", "style": "form", "explode": True,
                      "schema": {"type": "array", "items": {"type": "string", "enum": list(TIERS)}},
                      "description": "Only these tiers (repeat the parameter or separate with commas)."},
@@ -320,7 +288,7 @@ OPENAPI = {
                      "description": "Search in name, company, phone and customer ID."},
                 ],
                 "responses": {
-                    "200": {"description": "One page of customers.", "content": _json("CustomerPage")},
+                    "200": {"description": "One page of customers.", "content": json_content("CustomerPage")},
                     "400": {"$ref": "#/components/responses/BadRequest"},
                     "401": {"$ref": "#/components/responses/Unauthorized"},
                     "429": {"$ref": "#/components/responses/TooManyRequests"},
@@ -337,7 +305,7 @@ OPENAPI = {
                      "description": "The customer ID of your system."},
                 ],
                 "responses": {
-                    "200": {"description": "The customer.", "content": _json("Customer")},
+                    "200": {"description": "The customer.", "content": json_content("Customer")},
                     "401": {"$ref": "#/components/responses/Unauthorized"},
                     "404": {"$ref": "#/components/responses/NotFound"},
                     "429": {"$ref": "#/components/responses/TooManyRequests"},
@@ -359,38 +327,38 @@ OPENAPI = {
                 "type": "object",
                 "description": "A customer with the tier fields of the latest tier run.",
                 "properties": {
-                    "external_id": _field(_TEXT, "Customer ID of your system."),
-                    **{name: _field(_NULLABLE_TEXT, text) for name, text in _CUSTOMER_TEXT.items()},
-                    "preferred_channel": _field(_NULLABLE_TEXT, "Preferred contact channel.", enum=[*CHANNELS, None]),
-                    "preferred_language": _field(_NULLABLE_TEXT, "Preferred language.", enum=["zh", "en", None]),
-                    "registered_on": _field(_NULLABLE_TEXT, "Registration or first purchase.", format="date"),
+                    "external_id": schema_field(_TEXT, "Customer ID of your system."),
+                    **{name: schema_field(_NULLABLE_TEXT, text) for name, text in _CUSTOMER_TEXT.items()},
+                    "preferred_channel": schema_field(_NULLABLE_TEXT, "Preferred contact channel.", enum=[*CHANNELS, None]),
+                    "preferred_language": schema_field(_NULLABLE_TEXT, "Preferred language.", enum=["zh", "en", None]),
+                    "registered_on": schema_field(_NULLABLE_TEXT, "Registration or first purchase.", format="date"),
                     "tags": {"type": "array", "items": {"type": "string"}, "description": "Tags, e.g. 制造业, *经理."},
-                    "consent": _field("boolean", "Agreed to be contacted."),
-                    "created_at": _field(_TEXT, "When Rapport first saw the customer (UTC).", format="date-time"),
-                    "updated_at": _field(_TEXT, "Last change in Rapport (UTC).", format="date-time"),
-                    "tier": _field(_NULLABLE_TEXT, "RFM tier.", enum=[*TIERS, None]),
-                    "lifecycle": _field(_NULLABLE_TEXT, "Lifecycle stage.", enum=[*LIFECYCLES, None]),
-                    "recency_days": _field(["integer", "null"], "R: days since the last order or interaction."),
-                    "frequency": _field(["integer", "null"], "F: orders in the 12 months up to the run's date."),
-                    "monetary": _field(_NULLABLE_TEXT, "M: their amount in CNY, e.g. \"12000.00\".", format="decimal"),
-                    "lifetime_spend": _field(_NULLABLE_TEXT, "All orders' amount in CNY.", format="decimal"),
-                    "clv_top_percent": _field(
+                    "consent": schema_field("boolean", "Agreed to be contacted."),
+                    "created_at": schema_field(_TEXT, "When Rapport first saw the customer (UTC).", format="date-time"),
+                    "updated_at": schema_field(_TEXT, "Last change in Rapport (UTC).", format="date-time"),
+                    "tier": schema_field(_NULLABLE_TEXT, "RFM tier.", enum=[*TIERS, None]),
+                    "lifecycle": schema_field(_NULLABLE_TEXT, "Lifecycle stage.", enum=[*LIFECYCLES, None]),
+                    "recency_days": schema_field(["integer", "null"], "R: days since the last order or interaction."),
+                    "frequency": schema_field(["integer", "null"], "F: orders in the 12 months up to the run's date."),
+                    "monetary": schema_field(_NULLABLE_TEXT, "M: their amount in CNY, e.g. \"12000.00\".", format="decimal"),
+                    "lifetime_spend": schema_field(_NULLABLE_TEXT, "All orders' amount in CNY.", format="decimal"),
+                    "clv_top_percent": schema_field(
                         _NULLABLE_TEXT, "Rank by lifetime spend: \"4.00\" means within the top 4%.", format="decimal"
                     ),
-                    "first_order_on": _field(_NULLABLE_TEXT, "Date of the first order.", format="date"),
-                    "last_activity_on": _field(_NULLABLE_TEXT, "Date of the last order or interaction.", format="date"),
-                    "tier_as_of": _field(_NULLABLE_TEXT, "Date of the tier run these values come from.", format="date"),
+                    "first_order_on": schema_field(_NULLABLE_TEXT, "Date of the first order.", format="date"),
+                    "last_activity_on": schema_field(_NULLABLE_TEXT, "Date of the last order or interaction.", format="date"),
+                    "tier_as_of": schema_field(_NULLABLE_TEXT, "Date of the tier run these values come from.", format="date"),
                 },
             },
             "CustomerPage": {
                 "type": "object",
                 "properties": {
                     "customers": {"type": "array", "items": {"$ref": "#/components/schemas/Customer"}},
-                    "page": _field("integer", "This page's number."),
-                    "per_page": _field("integer", "Customers per page."),
-                    "total": _field("integer", "Customers matching the filters."),
-                    "pages": _field("integer", "Number of pages."),
-                    "next": _field(_NULLABLE_TEXT, "Path of the next page, null on the last."),
+                    "page": schema_field("integer", "This page's number."),
+                    "per_page": schema_field("integer", "Customers per page."),
+                    "total": schema_field("integer", "Customers matching the filters."),
+                    "pages": schema_field("integer", "Number of pages."),
+                    "next": schema_field(_NULLABLE_TEXT, "Path of the next page, null on the last."),
                     "tier_run": {"$ref": "#/components/schemas/TierRun"},
                 },
             },
@@ -398,8 +366,8 @@ OPENAPI = {
                 "type": ["object", "null"],
                 "description": "The latest tier run, null before the first.",
                 "properties": {
-                    "id": _field("integer", "Run number."),
-                    "as_of": _field(_TEXT, "The date the RFM values are computed for.", format="date"),
+                    "id": schema_field("integer", "Run number."),
+                    "as_of": schema_field(_TEXT, "The date the RFM values are computed for.", format="date"),
                 },
             },
             "CustomerRecord": {
@@ -407,18 +375,18 @@ OPENAPI = {
                 "description": "A customer to create or update. Unknown fields are errors.",
                 "required": list(REQUIRED["customers"]),
                 "properties": {
-                    "external_id": _field(_TEXT, "Customer ID of your system (at most 64 characters): the upsert key."),
-                    **{name: _field(_NULLABLE_TEXT, text) for name, text in _CUSTOMER_TEXT.items()},
-                    "name": _field(_TEXT, _CUSTOMER_TEXT["name"]),
-                    "preferred_channel": _field(
+                    "external_id": schema_field(_TEXT, "Customer ID of your system (at most 64 characters): the upsert key."),
+                    **{name: schema_field(_NULLABLE_TEXT, text) for name, text in _CUSTOMER_TEXT.items()},
+                    "name": schema_field(_TEXT, _CUSTOMER_TEXT["name"]),
+                    "preferred_channel": schema_field(
                         _NULLABLE_TEXT, "wechat, community, sms, email, phone or visit (Chinese names are understood)."
                     ),
-                    "preferred_language": _field(_NULLABLE_TEXT, "zh or en."),
-                    "registered_on": _field(_NULLABLE_TEXT, "Date of registration or first purchase: 2024-07-15."),
-                    "tags": _field(["array", "string", "null"],
+                    "preferred_language": schema_field(_NULLABLE_TEXT, "zh or en."),
+                    "registered_on": schema_field(_NULLABLE_TEXT, "Date of registration or first purchase: 2024-07-15."),
+                    "tags": schema_field(["array", "string", "null"],
                                    "A list of tags, or one string with the tags separated by commas, semicolons, 、 or |. Replaces the stored tags.",
                                    items={"type": "string"}),
-                    "consent": _field(["boolean", "string", "null"], "true/false, or yes/no, 是/否."),
+                    "consent": schema_field(["boolean", "string", "null"], "true/false, or yes/no, 是/否."),
                 },
             },
             "OrderRecord": {
@@ -426,13 +394,13 @@ OPENAPI = {
                 "description": "An order to create or update. Unknown fields are errors.",
                 "required": list(REQUIRED["orders"]),
                 "properties": {
-                    "external_id": _field(_TEXT, "Order ID of your system (at most 64 characters): the upsert key."),
-                    "customer_external_id": _field(_TEXT, "The customer's ID; the customer must exist."),
-                    "ordered_on": _field(_TEXT, "Order date: 2024-07-15.", format="date"),
-                    "amount": _field(["string", "number"],
+                    "external_id": schema_field(_TEXT, "Order ID of your system (at most 64 characters): the upsert key."),
+                    "customer_external_id": schema_field(_TEXT, "The customer's ID; the customer must exist."),
+                    "ordered_on": schema_field(_TEXT, "Order date: 2024-07-15.", format="date"),
+                    "amount": schema_field(["string", "number"],
                                      "Amount in CNY, at most two decimals, not negative: \"1234.50\" or 1234.50."),
-                    "product": _field(_NULLABLE_TEXT, "Product."),
-                    "channel": _field(_NULLABLE_TEXT, "Sales channel."),
+                    "product": schema_field(_NULLABLE_TEXT, "Product."),
+                    "channel": schema_field(_NULLABLE_TEXT, "Sales channel."),
                 },
             },
             "CustomerRecordList": _record_list("customers", "CustomerRecord"),
@@ -441,26 +409,26 @@ OPENAPI = {
                 "type": "object",
                 "required": ["created", "updated"],
                 "properties": {
-                    "created": _field("integer", "Records that were new."),
-                    "updated": _field("integer", "Records that existed and were updated."),
+                    "created": schema_field("integer", "Records that were new."),
+                    "updated": schema_field("integer", "Records that existed and were updated."),
                 },
             },
             "RecordError": {
                 "type": "object",
                 "properties": {
-                    "index": _field("integer", "Position of the record in the list, from 1."),
-                    "field": _field(_NULLABLE_TEXT, "The field in error."),
-                    "code": _field(_TEXT, "Stable error code, e.g. required, invalid_date, unknown_customer."),
-                    "message": _field(_TEXT, "The error explained in the caller's language (Accept-Language)."),
-                    "value": _field(_TEXT, "The value sent (shortened)."),
+                    "index": schema_field("integer", "Position of the record in the list, from 1."),
+                    "field": schema_field(_NULLABLE_TEXT, "The field in error."),
+                    "code": schema_field(_TEXT, "Stable error code, e.g. required, invalid_date, unknown_customer."),
+                    "message": schema_field(_TEXT, "The error explained in the caller's language (Accept-Language)."),
+                    "value": schema_field(_TEXT, "The value sent (shortened)."),
                 },
             },
             "RecordErrors": {
                 "type": "object",
                 "properties": {
-                    "error": _field(_TEXT, "Summary."),
-                    "status": _field("integer", "422."),
-                    "error_count": _field("integer", "Number of errors."),
+                    "error": schema_field(_TEXT, "Summary."),
+                    "status": schema_field("integer", "422."),
+                    "error_count": schema_field("integer", "Number of errors."),
                     "errors": {"type": "array", "items": {"$ref": "#/components/schemas/RecordError"}},
                 },
             },

@@ -2,7 +2,6 @@
 plan from an event type and a date (the type's default tasks become its timeline)."""
 import json
 from datetime import date, time
-from math import ceil
 
 from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
@@ -10,7 +9,16 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.auth.access import api_token_required
-from app.core.api import api_error, api_rate_limit
+from app.core.api import (
+    ApiRefused,
+    api_error,
+    api_rate_limit,
+    json_content,
+    page_args,
+    page_links,
+    page_parameters,
+    schema_field,
+)
 from app.core.errors import DomainError
 from app.customers.models import TIERS
 from app.events.models import OWNER_ROLES, PHASES, EventType
@@ -33,19 +41,6 @@ MAX_BODY_BYTES = 1024 * 1024
 TEXT_FIELDS = ("event_type", "event_day", "title", "venue", "start_time", "content")
 COUNT_FIELDS = ("expected_guests", "capacity")
 FIELDS = (*TEXT_FIELDS, *COUNT_FIELDS, "tiers", "online")
-
-
-class Malformed(Exception):
-    """A request that cannot be read (400): not JSON, or a value of the wrong type."""
-
-    def __init__(self, message, **details):
-        super().__init__(message)
-        self.message, self.details = message, details
-
-
-@bp.errorhandler(Malformed)
-def _malformed(error):
-    return api_error(400, error.message, **error.details)
 
 
 @bp.errorhandler(DomainError)
@@ -98,20 +93,11 @@ def plan_detail(plan):
     return data
 
 
-def _positive_int(name, default, maximum=None):
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise Malformed(_("The parameter %(name)s must be a whole number from 1.", name=name), parameter=name)
-    return min(int(raw), maximum) if maximum else int(raw)
-
-
 @bp.route("/plans")
 @api_token_required
 @api_rate_limit
 def list_plans():
-    page, per_page = _positive_int("page", 1), _positive_int("per_page", PER_PAGE, MAX_PER_PAGE)
+    page, per_page = page_args(PER_PAGE, MAX_PER_PAGE)
     total = db.session.scalar(select(func.count()).select_from(Plan))
     done = func.count(case((PlanTask.status == TaskStatus.DONE, 1)))
     # One query for the page with its task counts, one more for the tiers of its plans.
@@ -124,15 +110,9 @@ def list_plans():
         .order_by(Plan.id)
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
-    pages = ceil(total / per_page)
     return {
         "plans": [plan_summary(plan, done_count, task_count) for plan, done_count, task_count in rows],
-        "page": page,
-        "per_page": per_page,
-        "total": total,
-        "pages": pages,
-        "next": url_for(".list_plans", **{**request.args.to_dict(flat=False), "page": page + 1})
-        if page < pages else None,
+        **page_links(".list_plans", page, per_page, total),
     }
 
 
@@ -154,24 +134,24 @@ def _body():
     try:
         body = json.loads(request.get_data(cache=False))
     except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        raise Malformed(_("The body is not valid JSON.")) from None
+        raise ApiRefused(_("The body is not valid JSON.")) from None
     if not isinstance(body, dict):
-        raise Malformed(_("The body must be a JSON object."))
+        raise ApiRefused(_("The body must be a JSON object."))
     unknown = sorted(set(body) - set(FIELDS))
     if unknown:
-        raise Malformed(_("Unknown field %(field)s.", field=unknown[0]), field=unknown[0])
+        raise ApiRefused(_("Unknown field %(field)s.", field=unknown[0]), field=unknown[0])
     for name in TEXT_FIELDS:
         if body.get(name) is not None and not isinstance(body[name], str):
-            raise Malformed(_("%(field)s must be a string.", field=name), field=name)
+            raise ApiRefused(_("%(field)s must be a string.", field=name), field=name)
     for name in COUNT_FIELDS:
         value = body.get(name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise Malformed(_("%(field)s must be a whole number.", field=name), field=name)
+            raise ApiRefused(_("%(field)s must be a whole number.", field=name), field=name)
     if body.get("online") is not None and not isinstance(body["online"], bool):
-        raise Malformed(_("%(field)s must be true or false.", field="online"), field="online")
+        raise ApiRefused(_("%(field)s must be true or false.", field="online"), field="online")
     tiers = body.get("tiers")
     if tiers is not None and not (isinstance(tiers, list) and all(isinstance(tier, str) for tier in tiers)):
-        raise Malformed(_("%(field)s must be a list of strings.", field="tiers"), field="tiers")
+        raise ApiRefused(_("%(field)s must be a list of strings.", field="tiers"), field="tiers")
     return body
 
 
@@ -209,14 +189,6 @@ def create_plan_json():
 # ---------------------------------------------------------------- OpenAPI fragment
 
 
-def _field(kind, description, **extra):
-    return {"type": kind, "description": description, **extra}
-
-
-def _json(schema_name):
-    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}
-
-
 def _array(schema_name, description):
     return {"type": "array", "description": description, "items": {"$ref": f"#/components/schemas/{schema_name}"}}
 
@@ -226,19 +198,19 @@ _NULLABLE_TEXT = ["string", "null"]
 _NULLABLE_INT = ["integer", "null"]
 _TIER_LIST = {"type": "array", "items": {"type": "string", "enum": list(TIERS)}}
 _PLAN_FIELDS = {
-    "id": _field("integer", "Plan number."),
-    "title": _field(_TEXT, "Title."),
-    "event_type": _field(_TEXT, "Code of the event type, e.g. banquet."),
-    "event_day": _field(_TEXT, "The event day (T).", format="date"),
-    "start_time": _field(_NULLABLE_TEXT, "Start time, HH:MM."),
-    "venue": _field(_NULLABLE_TEXT, "Venue."),
-    "online": _field("boolean", "Held online."),
-    "expected_guests": _field(_NULLABLE_INT, "Expected guests."),
-    "capacity": _field(_NULLABLE_INT, "Seats of the venue."),
-    "state": _field(_TEXT, "Approval state.", enum=list(PLAN_STATES)),
+    "id": schema_field("integer", "Plan number."),
+    "title": schema_field(_TEXT, "Title."),
+    "event_type": schema_field(_TEXT, "Code of the event type, e.g. banquet."),
+    "event_day": schema_field(_TEXT, "The event day (T).", format="date"),
+    "start_time": schema_field(_NULLABLE_TEXT, "Start time, HH:MM."),
+    "venue": schema_field(_NULLABLE_TEXT, "Venue."),
+    "online": schema_field("boolean", "Held online."),
+    "expected_guests": schema_field(_NULLABLE_INT, "Expected guests."),
+    "capacity": schema_field(_NULLABLE_INT, "Seats of the venue."),
+    "state": schema_field(_TEXT, "Approval state.", enum=list(PLAN_STATES)),
     "tiers": {**_TIER_LIST, "description": "Target tiers."},
-    "tasks_done": _field("integer", "Tasks done."),
-    "tasks_total": _field("integer", "Tasks in all."),
+    "tasks_done": schema_field("integer", "Tasks done."),
+    "tasks_total": schema_field("integer", "Tasks in all."),
 }
 
 OPENAPI = {
@@ -249,14 +221,10 @@ OPENAPI = {
                 "summary": "List event plans",
                 "description": "Plans in the order they were created, a page at a time, each with its task counts.",
                 "parameters": [
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1},
-                     "description": "Page number, from 1."},
-                    {"name": "per_page", "in": "query",
-                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": PER_PAGE},
-                     "description": f"Plans per page (at most {MAX_PER_PAGE})."},
+                    *page_parameters("Plans", PER_PAGE, MAX_PER_PAGE),
                 ],
                 "responses": {
-                    "200": {"description": "One page of plans.", "content": _json("PlanPage")},
+                    "200": {"description": "One page of plans.", "content": json_content("PlanPage")},
                     "400": {"$ref": "#/components/responses/BadRequest"},
                     "401": {"$ref": "#/components/responses/Unauthorized"},
                     "429": {"$ref": "#/components/responses/TooManyRequests"},
@@ -270,13 +238,13 @@ OPENAPI = {
                     "event day plus the task's offset. Without `tiers`, the plan targets the tiers the type fits. "
                     "The answer is the new plan, and its path is in the Location header."
                 ),
-                "requestBody": {"required": True, "content": _json("PlanRequest")},
+                "requestBody": {"required": True, "content": json_content("PlanRequest")},
                 "responses": {
-                    "201": {"description": "The plan was created.", "content": _json("Plan")},
+                    "201": {"description": "The plan was created.", "content": json_content("Plan")},
                     "400": {"$ref": "#/components/responses/BadRequest"},
                     "401": {"$ref": "#/components/responses/Unauthorized"},
                     "413": {"$ref": "#/components/responses/TooLarge"},
-                    "422": {"description": "A value was refused; nothing was saved.", "content": _json("FieldErrors")},
+                    "422": {"description": "A value was refused; nothing was saved.", "content": json_content("FieldErrors")},
                     "429": {"$ref": "#/components/responses/TooManyRequests"},
                 },
             },
@@ -291,7 +259,7 @@ OPENAPI = {
                      "description": "Plan number."},
                 ],
                 "responses": {
-                    "200": {"description": "The plan.", "content": _json("Plan")},
+                    "200": {"description": "The plan.", "content": json_content("Plan")},
                     "401": {"$ref": "#/components/responses/Unauthorized"},
                     "404": {"$ref": "#/components/responses/NotFound"},
                     "429": {"$ref": "#/components/responses/TooManyRequests"},
@@ -307,7 +275,7 @@ OPENAPI = {
                 "description": "An event plan with its phases and tasks.",
                 "properties": {
                     **_PLAN_FIELDS,
-                    "content": _field(_TEXT, "Content of the event."),
+                    "content": schema_field(_TEXT, "Content of the event."),
                     "phases": _array("PlanPhase", "Preparation, execution and review with their windows."),
                     "tasks": _array("PlanTask", "The timeline, in the order the tasks are due."),
                 },
@@ -316,32 +284,32 @@ OPENAPI = {
                 "type": "object",
                 "description": "A phase's window; the windows overlap on purpose (T-7, T+1..T+3).",
                 "properties": {
-                    "phase": _field(_TEXT, "Phase.", enum=list(PHASES)),
-                    "first_day": _field(_TEXT, "First day of the window.", format="date"),
-                    "last_day": _field(_TEXT, "Last day of the window.", format="date"),
+                    "phase": schema_field(_TEXT, "Phase.", enum=list(PHASES)),
+                    "first_day": schema_field(_TEXT, "First day of the window.", format="date"),
+                    "last_day": schema_field(_TEXT, "Last day of the window.", format="date"),
                 },
             },
             "PlanTask": {
                 "type": "object",
                 "properties": {
-                    "id": _field("integer", "Task number."),
-                    "phase": _field(_TEXT, "Phase.", enum=list(PHASES)),
-                    "title_zh": _field(_TEXT, "Title in Chinese."),
-                    "title_en": _field(_TEXT, "Title in English."),
-                    "owner_role": _field(_TEXT, "The team role responsible.", enum=list(OWNER_ROLES)),
-                    "due_on": _field(_TEXT, "Due date.", format="date"),
-                    "status": _field(_TEXT, "Status.", enum=list(TASK_STATUSES)),
+                    "id": schema_field("integer", "Task number."),
+                    "phase": schema_field(_TEXT, "Phase.", enum=list(PHASES)),
+                    "title_zh": schema_field(_TEXT, "Title in Chinese."),
+                    "title_en": schema_field(_TEXT, "Title in English."),
+                    "owner_role": schema_field(_TEXT, "The team role responsible.", enum=list(OWNER_ROLES)),
+                    "due_on": schema_field(_TEXT, "Due date.", format="date"),
+                    "status": schema_field(_TEXT, "Status.", enum=list(TASK_STATUSES)),
                 },
             },
             "PlanPage": {
                 "type": "object",
                 "properties": {
                     "plans": _array("PlanSummary", "The plans of this page."),
-                    "page": _field("integer", "This page's number."),
-                    "per_page": _field("integer", "Plans per page."),
-                    "total": _field("integer", "Plans in all."),
-                    "pages": _field("integer", "Number of pages."),
-                    "next": _field(_NULLABLE_TEXT, "Path of the next page, null on the last."),
+                    "page": schema_field("integer", "This page's number."),
+                    "per_page": schema_field("integer", "Plans per page."),
+                    "total": schema_field("integer", "Plans in all."),
+                    "pages": schema_field("integer", "Number of pages."),
+                    "next": schema_field(_NULLABLE_TEXT, "Path of the next page, null on the last."),
                 },
             },
             "PlanRequest": {
@@ -349,30 +317,30 @@ OPENAPI = {
                 "description": "A plan to create. Unknown fields are errors.",
                 "required": ["event_type", "event_day", "title"],
                 "properties": {
-                    "event_type": _field(_TEXT, "Code of an active event type, e.g. banquet."),
-                    "event_day": _field(_TEXT, "The event day: 2027-05-20.", format="date"),
-                    "title": _field(_TEXT, "Title."),
+                    "event_type": schema_field(_TEXT, "Code of an active event type, e.g. banquet."),
+                    "event_day": schema_field(_TEXT, "The event day: 2027-05-20.", format="date"),
+                    "title": schema_field(_TEXT, "Title."),
                     "tiers": {**_TIER_LIST, "description": "Target tiers; default: the tiers the type fits."},
-                    "expected_guests": _field(_NULLABLE_INT, "Expected guests, 0 or more."),
-                    "capacity": _field(_NULLABLE_INT, "Seats, at least the expected guests."),
-                    "venue": _field(_NULLABLE_TEXT, "Venue."),
-                    "online": _field("boolean", "Held online (default false)."),
-                    "start_time": _field(_NULLABLE_TEXT, "Start time: 18:30."),
-                    "content": _field(_NULLABLE_TEXT, "Content of the event."),
+                    "expected_guests": schema_field(_NULLABLE_INT, "Expected guests, 0 or more."),
+                    "capacity": schema_field(_NULLABLE_INT, "Seats, at least the expected guests."),
+                    "venue": schema_field(_NULLABLE_TEXT, "Venue."),
+                    "online": schema_field("boolean", "Held online (default false)."),
+                    "start_time": schema_field(_NULLABLE_TEXT, "Start time: 18:30."),
+                    "content": schema_field(_NULLABLE_TEXT, "Content of the event."),
                 },
             },
             "FieldErrors": {
                 "type": "object",
                 "properties": {
-                    "error": _field(_TEXT, "Summary."),
-                    "status": _field("integer", "422."),
+                    "error": schema_field(_TEXT, "Summary."),
+                    "status": schema_field("integer", "422."),
                     "errors": {
                         "type": "array",
                         "items": {
                             "type": "object",
                             "properties": {
-                                "field": _field(_TEXT, "The field in error."),
-                                "message": _field(_TEXT, "The error in the caller's language (Accept-Language)."),
+                                "field": schema_field(_TEXT, "The field in error."),
+                                "message": schema_field(_TEXT, "The error in the caller's language (Accept-Language)."),
                             },
                         },
                     },

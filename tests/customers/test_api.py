@@ -8,35 +8,13 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from app.auth import api_tokens
 from app.customers import api as customers_api
 from app.customers import importing, tiering
 from app.customers.models import Customer, Order
 from app.extensions import db, limiter
+from tests.conftest import new_api
 
 AS_OF = date(2026, 11, 23)
-
-
-class Api:
-    """A test client that sends an API token with every call."""
-
-    def __init__(self, client, secret):
-        self.client, self.secret = client, secret
-
-    def _headers(self, headers):
-        return {"Authorization": f"Bearer {self.secret}", **(headers or {})}
-
-    def get(self, path, headers=None, **kwargs):
-        return self.client.get(path, headers=self._headers(headers), **kwargs)
-
-    def post(self, path, headers=None, **kwargs):
-        return self.client.post(path, headers=self._headers(headers), **kwargs)
-
-
-def new_api(app, name="ERP"):
-    _token, secret = api_tokens.create_token(name, None)
-    db.session.commit()
-    return Api(app.test_client(), secret)
 
 
 @pytest.fixture

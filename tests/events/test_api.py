@@ -10,31 +10,15 @@ from app.auth import api_tokens
 from app.events.plan_models import Plan
 from app.events.plans import set_task_status
 from app.extensions import db
+from tests.conftest import new_api
 
 DAY = date(2027, 5, 20)
 
 
-class Api:
-    """A test client that sends an API token with every call."""
-
-    def __init__(self, client, secret):
-        self.client, self.secret = client, secret
-
-    def _headers(self, headers):
-        return {"Authorization": f"Bearer {self.secret}", **(headers or {})}
-
-    def get(self, path, headers=None, **kwargs):
-        return self.client.get(path, headers=self._headers(headers), **kwargs)
-
-    def post(self, path, headers=None, **kwargs):
-        return self.client.post(path, headers=self._headers(headers), **kwargs)
-
-
 @pytest.fixture
 def token_and_api(app):
-    token, secret = api_tokens.create_token("ERP", None)
-    db.session.commit()
-    return token, Api(app.test_client(), secret)
+    api = new_api(app)
+    return api.token, api
 
 
 @pytest.fixture
