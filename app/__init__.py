@@ -20,11 +20,14 @@ from app.extensions import (
 )
 
 # Models are imported up front so Alembic and relationships see every table.
-MODEL_MODULES = ("app.auth.models", "app.customers.models", "app.events.models", "app.events.plan_models")
+MODEL_MODULES = (
+    "app.auth.models", "app.customers.models", "app.events.models", "app.events.plan_models",
+    "app.budget.models", "app.notifications.models",
+)
 # Blueprints in registration order; each package keeps its own views.
 BLUEPRINTS = (
-    "app.core.views", "app.auth.views", "app.customers.views", "app.events.views",
-    "app.core.api", "app.auth.token_views", "app.customers.api", "app.events.api",
+    "app.core.views", "app.auth.views", "app.customers.views", "app.events.views", "app.budget.views",
+    "app.notifications.views", "app.core.api", "app.auth.token_views", "app.customers.api", "app.events.api",
 )
 CLI_MODULES = ("app.auth.cli", "app.core.cli", "app.customers.cli", "app.events.cli")
 

@@ -285,8 +285,43 @@ def make_plan(app, make_user, make_event_type):
     return make
 
 
+# DOMAIN.md section 6: the source's worked example, (category, description, quantity, unit, unit price).
+SOURCE_BUDGET = (
+    ("venue", "宴会场地及设备、培训室", "1", "项", "8000.00"),
+    ("materials", "海报、邀请函、宣传册、定制礼品", "1", "批", "5000.00"),
+    ("gifts", "抽奖奖品、伴手礼", "1", "批", "12000.00"),
+    ("personnel", "主持人、礼仪、临时人员", "1", "项", "3000.00"),
+    ("catering", "宴会餐饮 200元/人 × 50人", "50", "人", "200.00"),
+    ("catering", "茶歇", "1", "项", "2000.00"),
+    ("promotion", "推文设计、短信10000条、社群推广", "1", "项", "2000.00"),
+    ("contingency", "应急备用金", "1", "项", "4200.00"),
+)
+
+
 @pytest.fixture
-def route_ids(make_user, make_customer, make_event_type, make_plan):
+def make_budget(app, make_plan):
+    """`make_budget(plan=None, lines=SOURCE_BUDGET, number=1, state="draft", **fields)`: a committed
+    budget revision with its lines (amounts computed by the rule's `line_amount`)."""
+    from app.budget.models import BudgetLine, BudgetRevision
+    from app.budget.rule import line_amount
+
+    def make(plan=None, lines=SOURCE_BUDGET, number=1, state="draft", **fields):
+        plan = plan or make_plan()
+        revision = BudgetRevision(plan_id=plan.id, number=number, state=state, **fields)
+        revision.lines = [
+            BudgetLine(position=position, category=category, description=description, quantity=Decimal(quantity),
+                       unit=unit, unit_price=Decimal(price), amount=line_amount(quantity, price))
+            for position, (category, description, quantity, unit, price) in enumerate(lines, 1)
+        ]
+        db.session.add(revision)
+        db.session.commit()
+        return revision
+
+    return make
+
+
+@pytest.fixture
+def route_ids(make_user, make_customer, make_event_type, make_plan, make_budget):
     """Ids for the paths of the route-access tables: one existing row of each kind."""
     from datetime import date
 
@@ -306,6 +341,7 @@ def route_ids(make_user, make_customer, make_event_type, make_plan):
     assignment = RoleAssignment(plan_id=plan.id, role="execution_team", user_id=other.id)
     db.session.add(assignment)
     db.session.commit()
+    budget = make_budget(plan=plan)
     return {
         "other_user_id": other.id,
         "customer_id": customer.id,
@@ -316,6 +352,8 @@ def route_ids(make_user, make_customer, make_event_type, make_plan):
         "plan_id": plan.id,
         "plan_task_id": plan.tasks[0].id,
         "role_assignment_id": assignment.id,
+        "budget_revision_id": budget.id,
+        "budget_line_id": budget.lines[0].id,
     }
 
 

@@ -2,11 +2,15 @@
 from datetime import date, datetime, time
 from enum import StrEnum
 
+from decimal import Decimal
+
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     ForeignKey,
     Index,
+    Numeric,
     String,
     Text,
     Time,
@@ -32,6 +36,29 @@ class PlanState(StrEnum):
     CANCELLED = "cancelled"
 
 
+class GoalMetric(StrEnum):
+    """What a SMART goal measures (DOMAIN.md sections 1 and 7): figures Rapport can
+    compute after the event. Rates, NPS and CSAT are in percent or points; revenue in CNY."""
+
+    REPURCHASE_RATE = "repurchase_rate"
+    CHURN_RATE = "churn_rate"
+    ATTENDANCE_RATE = "attendance_rate"
+    NPS = "nps"
+    CSAT = "csat"
+    REVENUE = "revenue"
+
+
+class Channel(StrEnum):
+    """Promotion and invitation channels, DOMAIN.md section 1 step 6."""
+
+    WECHAT = "wechat"  # 公众号
+    COMMUNITY = "community"  # 社群
+    SMS = "sms"
+    EMAIL = "email"
+    PHONE = "phone"
+    VISIT = "visit"
+
+
 class TaskStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
@@ -39,6 +66,8 @@ class TaskStatus(StrEnum):
 
 PLAN_STATES = tuple(s.value for s in PlanState)
 TASK_STATUSES = tuple(s.value for s in TaskStatus)
+GOAL_METRICS = tuple(m.value for m in GoalMetric)
+CHANNELS = tuple(c.value for c in Channel)
 
 
 class Plan(db.Model):
@@ -59,6 +88,14 @@ class Plan(db.Model):
     expected_guests: Mapped[int | None]
     capacity: Mapped[int | None]
     content: Mapped[str] = mapped_column(Text, default="")
+    # Template steps 1, 2, 6 and 7 (DOMAIN.md section 1).
+    principles: Mapped[str] = mapped_column(Text, default="", server_default="")
+    target_industries: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    target_tags: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    channels: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    promotion: Mapped[str] = mapped_column(Text, default="", server_default="")
+    onsite: Mapped[str] = mapped_column(Text, default="", server_default="")
+    evaluation: Mapped[str] = mapped_column(Text, default="", server_default="")
     state: Mapped[str] = mapped_column(String(16), default=PlanState.DRAFT)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
@@ -68,6 +105,9 @@ class Plan(db.Model):
     tier_rows: Mapped[list["PlanTier"]] = relationship(cascade="all, delete-orphan")
     tasks: Mapped[list["PlanTask"]] = relationship(
         cascade="all, delete-orphan", order_by=lambda: [PlanTask.due_on, PlanTask.position]
+    )
+    goals: Mapped[list["PlanGoal"]] = relationship(
+        cascade="all, delete-orphan", order_by=lambda: [PlanGoal.position, PlanGoal.id]
     )
 
     @property
@@ -134,3 +174,44 @@ class RoleAssignment(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
 
     user: Mapped[User] = relationship()
+
+
+class PlanGoal(db.Model):
+    """A goal of the plan (template step 1). SMART when it names a metric, a target and
+    a deadline; a goal with only `text` is kept but marked as not measurable."""
+
+    __tablename__ = "plan_goals"
+    __table_args__ = (
+        CheckConstraint(one_of("metric", GOAL_METRICS), name="metric_known"),
+        CheckConstraint("metric IS NOT NULL OR text <> ''", name="metric_or_text"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(String(500), default="")
+    metric: Mapped[str | None] = mapped_column(String(20))
+    baseline: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    target: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    deadline: Mapped[date | None] = mapped_column(Date)
+
+    @property
+    def measurable(self):
+        return self.metric is not None and self.target is not None and self.deadline is not None
+
+
+class PlanActivity(db.Model):
+    """The plan's activity log: who changed what, when. `action` is a code such as
+    "plan.submitted" or "budget.line_changed"; `detail` holds what the page shows of it."""
+
+    __tablename__ = "plan_activities"
+    __table_args__ = (Index("ix_plan_activities_plan_id_at", "plan_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(server_default=func.now())
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    user: Mapped[User | None] = relationship()

@@ -10,8 +10,9 @@ from wtforms.fields.choices import SelectChoice
 from app.auth.access import roles_required, signed_in
 from app.auth.models import Role
 from app.core.errors import DomainError
+from app.budget import services as budgets
+from app.events import activity, roles, services, workflow
 from app.events import plans as planning
-from app.events import roles, services
 from app.events.gantt import gantt_chart
 from app.events.plan_forms import MoveEventForm, PlanForm, TaskStatusForm
 from app.events.plan_models import PlanState, PlanTask, TaskStatus
@@ -81,7 +82,8 @@ def plan(plan_id):
     return render_template(
         "events/plan.html", plan=plan, move_form=move_form, windows=planning.phase_windows(plan.event_day),
         warnings=planning.timeline_warnings(plan, date.today()), team=roles.assignments_by_role(plan),
-        role_form=_role_form(), gantt=gantt_chart(plan, date.today()), **PLAN_LABELS,
+        role_form=_role_form(), gantt=gantt_chart(plan, date.today()), budget=budgets.overview(plan),
+        steps=workflow.allowed_steps(plan, current_user), activity=activity.recent(plan), **PLAN_LABELS,
     )
 
 

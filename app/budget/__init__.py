@@ -1,0 +1,1 @@
+"""Budgets of event plans: line items, the contingency rule, approvals, actual spend."""

@@ -1,0 +1,71 @@
+"""The plan's states (issue: draft -> submitted -> approved | rejected -> completed ->
+reviewed; cancelled from any open state) and who may take which step: the one place
+that moves `Plan.state`. The budget's approval (app/budget/approvals.py) drives submit,
+approve and reject, since approving the budget approves the plan."""
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+from app.auth.models import Role
+from app.core.errors import DomainError
+from app.events import activity
+from app.events.plan_models import PlanState
+
+
+class Step(StrEnum):
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    REJECT = "reject"
+    REOPEN = "reopen"  # a change to an approved or submitted budget sends the plan back to draft
+    COMPLETE = "complete"
+    REVIEW = "review"
+    CANCEL = "cancel"
+
+
+OPEN_STATES = (PlanState.DRAFT, PlanState.SUBMITTED, PlanState.APPROVED, PlanState.REJECTED)
+PLANNERS = (Role.PLANNER, Role.ADMIN)
+APPROVERS = (Role.MANAGER, Role.ADMIN)
+
+# step: (states it starts from, the state it leads to, roles that may take it)
+STEPS = {
+    Step.SUBMIT: ((PlanState.DRAFT, PlanState.REJECTED), PlanState.SUBMITTED, PLANNERS),
+    Step.APPROVE: ((PlanState.SUBMITTED,), PlanState.APPROVED, APPROVERS),
+    Step.REJECT: ((PlanState.SUBMITTED,), PlanState.REJECTED, APPROVERS),
+    Step.REOPEN: ((PlanState.SUBMITTED, PlanState.APPROVED, PlanState.REJECTED), PlanState.DRAFT, PLANNERS),
+    Step.COMPLETE: ((PlanState.APPROVED,), PlanState.COMPLETED, PLANNERS),
+    Step.REVIEW: ((PlanState.COMPLETED,), PlanState.REVIEWED, (Role.PLANNER, Role.MANAGER, Role.ADMIN)),
+    Step.CANCEL: (OPEN_STATES, PlanState.CANCELLED, (Role.PLANNER, Role.MANAGER, Role.ADMIN)),
+}
+
+
+def allowed_steps(plan, user):
+    """The steps `user` may take on the plan now (for the buttons of the plan page)."""
+    return [step for step, (sources, _target, roles) in STEPS.items()
+            if plan.state in sources and user.has_role(*roles)]
+
+
+def take(plan, step, user, comment=""):
+    """Moves the plan along `step` and logs it; raises DomainError when the plan's state
+    or the user's roles do not allow it. Preconditions of a step beyond state and role
+    (the checklist before submission, the approvals) belong to the caller's service."""
+    sources, target, roles = STEPS[Step(step)]
+    if not user.has_role(*roles):
+        raise DomainError(_l("Your role may not take this step."), "step")
+    if plan.state not in sources:
+        raise DomainError(_l("This step is not possible while the plan is %(state)s.",
+                             state=STATE_NAMES[PlanState(plan.state)]), "step")
+    previous = plan.state
+    plan.state = target
+    activity.record(plan, user, f"plan.{step}", previous=previous, state=target, comment=comment or "")
+    return plan
+
+
+STATE_NAMES = {
+    PlanState.DRAFT: _l("a draft"),
+    PlanState.SUBMITTED: _l("submitted"),
+    PlanState.APPROVED: _l("approved"),
+    PlanState.REJECTED: _l("rejected"),
+    PlanState.COMPLETED: _l("completed"),
+    PlanState.REVIEWED: _l("reviewed"),
+    PlanState.CANCELLED: _l("cancelled"),
+}

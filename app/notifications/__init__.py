@@ -1,0 +1,1 @@
+"""In-app notices to users (the e-mail goes out beside them)."""

@@ -1,0 +1,4 @@
+"""The user's notices."""
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
