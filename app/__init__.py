@@ -28,6 +28,7 @@ MODEL_MODULES = (
 BLUEPRINTS = (
     "app.core.views", "app.auth.views", "app.customers.views", "app.events.views", "app.budget.views",
     "app.notifications.views", "app.core.api", "app.auth.token_views", "app.customers.api", "app.events.api",
+    "app.budget.api",
 )
 CLI_MODULES = ("app.auth.cli", "app.core.cli", "app.customers.cli", "app.events.cli")
 

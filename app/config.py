@@ -5,6 +5,7 @@ Everything else is documented in the README's configuration table.
 """
 import os
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +25,18 @@ def _int(name, default):
 
 class ConfigError(RuntimeError):
     """The environment does not allow the app to start safely."""
+
+
+def _money(name, default):
+    """An amount in CNY (a Decimal with two places), never a float."""
+    value = os.environ.get(name) or default
+    try:
+        amount = Decimal(value).quantize(Decimal("0.01"))
+    except InvalidOperation as error:
+        raise ConfigError(f"{name}={value!r} is not an amount such as 100000.00") from error
+    if not amount.is_finite() or amount < 0:
+        raise ConfigError(f"{name}={value!r} must be an amount of 0 or more")
+    return amount
 
 
 def _secret_key(instance_path, mode):
@@ -97,6 +110,8 @@ def load_config(instance_path, overrides=None):
         "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_HOURS", 12) * 3600,
         "PASSWORD_HASH_METHOD": "scrypt",
         "IMPORT_MAX_MB": _int("IMPORT_MAX_MB", 200),
+        # A budget whose total is above this (CNY) needs a second approval, by an administrator.
+        "BUDGET_SECOND_APPROVAL_ABOVE": _money("BUDGET_SECOND_APPROVAL_ABOVE", "100000.00"),
         # Forms
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead of a clock
         # Rate limits: in memory unless Redis is configured.

@@ -13,6 +13,14 @@ class NavItem:
     endpoint: str
     label: object
     icon: str
+    badge: object = None  # a function of the user: the count shown beside the label
+
+
+def _approvals_waiting(user):
+    # Imported when asked: app.budget builds on app.core, not the other way round.
+    from app.budget.approvals import waiting_count
+
+    return waiting_count(user)
 
 
 # Later packages add their entries here, in menu order.
@@ -23,6 +31,7 @@ MAIN_MENU = (
     NavItem("customers.tiers", _l("Tiers"), "bar-chart"),
     NavItem("events.plans", _l("Plans"), "journal-text"),
     NavItem("events.types", _l("Event types"), "calendar-event"),
+    NavItem("budget.approvals", _l("Approvals"), "clipboard-check", badge=_approvals_waiting),
     NavItem("auth.users", _l("Users"), "people"),
 )
 

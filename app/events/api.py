@@ -23,6 +23,8 @@ from app.core.errors import DomainError
 from app.customers.models import TIERS
 from app.events.models import OWNER_ROLES, PHASES, EventType
 from app.events.plan_models import (
+    CHANNELS,
+    GOAL_METRICS,
     PLAN_STATES,
     TASK_STATUSES,
     Plan,
@@ -78,9 +80,27 @@ def plan_summary(plan, done, total):
     }
 
 
+def _two_places(value):
+    """Baselines and targets go out as strings with two decimals, like money ("35.00")."""
+    return None if value is None else f"{value:.2f}"
+
+
+def plan_goal(goal):
+    return {"id": goal.id, "text": goal.text, "metric": goal.metric, "baseline": _two_places(goal.baseline),
+            "target": _two_places(goal.target), "deadline": _iso(goal.deadline), "measurable": goal.measurable}
+
+
 def plan_detail(plan):
     data = plan_summary(plan, sum(task.status == TaskStatus.DONE for task in plan.tasks), len(plan.tasks))
     data["content"] = plan.content
+    data["goals"] = [plan_goal(goal) for goal in plan.goals]
+    data["principles"] = plan.principles
+    data["target_industries"] = plan.target_industries
+    data["target_tags"] = plan.target_tags
+    data["channels"] = plan.channels
+    data["promotion"] = plan.promotion
+    data["onsite"] = plan.onsite
+    data["evaluation"] = plan.evaluation
     data["phases"] = [
         {"phase": str(phase), "first_day": first.isoformat(), "last_day": last.isoformat()}
         for phase, (first, last) in phase_windows(plan.event_day).items()
@@ -197,6 +217,7 @@ _TEXT = "string"
 _NULLABLE_TEXT = ["string", "null"]
 _NULLABLE_INT = ["integer", "null"]
 _TIER_LIST = {"type": "array", "items": {"type": "string", "enum": list(TIERS)}}
+_STRING_LIST = {"type": "array", "items": {"type": "string"}}
 _PLAN_FIELDS = {
     "id": schema_field("integer", "Plan number."),
     "title": schema_field(_TEXT, "Title."),
@@ -252,8 +273,13 @@ OPENAPI = {
         "/api/v1/plans/{plan_id}": {
             "get": {
                 "operationId": "getPlan",
-                "summary": "Read one plan with its phases and tasks",
-                "description": "The plan, the date windows of its phases and its tasks in the order they are due.",
+                "summary": "Read one plan with its goals, phases and tasks",
+                "description": (
+                    "The plan with every step of the activity-plan template: goals (marked measurable or not), "
+                    "principles, target tiers, industries and tags, content, the date windows of its phases, its "
+                    "tasks in the order they are due, promotion channels and texts, on-site execution and the "
+                    "evaluation plan."
+                ),
                 "parameters": [
                     {"name": "plan_id", "in": "path", "required": True, "schema": {"type": "integer"},
                      "description": "Plan number."},
@@ -272,12 +298,42 @@ OPENAPI = {
             "PlanSummary": {"type": "object", "description": "An event plan.", "properties": _PLAN_FIELDS},
             "Plan": {
                 "type": "object",
-                "description": "An event plan with its phases and tasks.",
+                "description": "An event plan with the steps of the activity-plan template: goals and "
+                               "principles, target customers, content, phases and tasks, promotion, on-site "
+                               "execution and evaluation.",
                 "properties": {
                     **_PLAN_FIELDS,
-                    "content": schema_field(_TEXT, "Content of the event."),
+                    "content": schema_field(_TEXT, "Content and run of show."),
+                    "goals": _array("PlanGoal", "Goals (template step 1), in their order."),
+                    "principles": schema_field(_TEXT, "Principles (template step 1)."),
+                    "target_industries": {**_STRING_LIST,
+                                          "description": "Industries of the target customers; empty: all."},
+                    "target_tags": {**_STRING_LIST, "description": "Customer tags targeted; empty: all."},
+                    "channels": {"type": "array", "items": {"type": "string", "enum": list(CHANNELS)},
+                                 "description": "Promotion and invitation channels (template step 6)."},
+                    "promotion": schema_field(_TEXT, "Promotion and invitations (template step 6)."),
+                    "onsite": schema_field(_TEXT, "On-site execution (template step 7)."),
+                    "evaluation": schema_field(_TEXT, "Evaluation plan (template step 8)."),
                     "phases": _array("PlanPhase", "Preparation, execution and review with their windows."),
                     "tasks": _array("PlanTask", "The timeline, in the order the tasks are due."),
+                },
+            },
+            "PlanGoal": {
+                "type": "object",
+                "description": (
+                    "A goal. Measurable (SMART) when it names a metric, a target and a deadline. Rates and "
+                    "CSAT are in percent (0-100), NPS in points (-100 to 100), revenue in CNY; figures are "
+                    "strings with two decimals. A goal in words only has no metric and is not measurable."
+                ),
+                "properties": {
+                    "id": schema_field("integer", "Goal number."),
+                    "text": schema_field(_TEXT, "The goal in words (may be empty when it has a metric)."),
+                    "metric": schema_field(_NULLABLE_TEXT, "What it measures.", enum=[*GOAL_METRICS, None]),
+                    "baseline": schema_field(_NULLABLE_TEXT, "The figure before the event: \"20.00\"."),
+                    "target": schema_field(_NULLABLE_TEXT, "The figure to reach: \"35.00\"."),
+                    "deadline": schema_field(_NULLABLE_TEXT, "When the target is measured, on or after the event day.",
+                                             format="date"),
+                    "measurable": schema_field("boolean", "It has a metric, a target and a deadline."),
                 },
             },
             "PlanPhase": {

@@ -4,27 +4,15 @@ from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from app.budget import services as budgets
 from app.events import plans as planning
 from app.events import roles
 from app.events.gantt import gantt_chart
 
-# The sections of the activity-plan template (DOMAIN.md section 1) in their order; the
-# Chinese catalogue holds the template's own titles (目标与原则, 目标客户群体, ...).
-SECTIONS = (
-    ("goals", _l("Goals and principles")),
-    ("customers", _l("Target customers")),
-    ("content", _l("Content and form")),
-    ("execution", _l("Execution plan and division of labour")),
-    ("budget", _l("Budget")),
-    ("promotion", _l("Promotion and invitations")),
-    ("on_site", _l("On-site execution")),
-    ("evaluation", _l("Evaluation and review")),
-)
 # The footer, as CSS `content` (WeasyPrint fills in the counters).
 PAGE_NUMBERS = {
     "zh": Markup('"第 " counter(page) " 页 / 共 " counter(pages) " 页"'),
@@ -49,20 +37,22 @@ def _gantt_css():
 
 
 def render_plan_pdf(plan, locale):
-    """The plan as PDF bytes, in `locale` ("zh" or "en"); `plan` as loaded by `plans.get_plan`."""
-    from app.events.plan_views import (
-        PLAN_LABELS,  # the plan page's labels (imported late: views import this)
-    )
+    """The plan as PDF bytes, in `locale` ("zh" or "en"); `plan` as loaded by `plans.get_plan`.
+    The budget is the plan's current revision, or the event type's proposal before there is one."""
+    # The pages' labels (imported late: the views import this module).
+    from app.budget.labels import CATEGORY_LABELS, REVISION_STATE_LABELS
+    from app.events.plan_views import PLAN_LABELS
 
     gantt_css = _gantt_css()
     language = "zh" if locale.startswith("zh") else "en"
     today = date.today()
+    revision = budgets.current_revision(plan)
     with force_locale(locale):
         html = render_template(
             "events/plan_pdf.html", plan=plan, windows=planning.phase_windows(plan.event_day),
             team=roles.assignments_by_role(plan), gantt=gantt_chart(plan, today), gantt_css=gantt_css,
-            sections={key: str(title) for key, title in SECTIONS},
+            revision=revision, budget_check=budgets.check(revision),
             page_numbers=PAGE_NUMBERS[language], lang="zh-CN" if language == "zh" else "en", today=today,
-            **PLAN_LABELS,
+            **{**PLAN_LABELS, "category_labels": CATEGORY_LABELS, "revision_state_labels": REVISION_STATE_LABELS},
         )
         return HTML(string=html, url_fetcher=DataOnlyFetcher()).write_pdf()

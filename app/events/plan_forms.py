@@ -21,11 +21,22 @@ from wtforms.validators import (
 
 from app.customers.forms import MultiCheckboxField
 from app.events.forms import TIER_CHOICES
+from app.events.plan_models import Channel
+
+CHANNEL_LABELS = {
+    Channel.WECHAT: _l("WeChat official account"),
+    Channel.COMMUNITY: _l("Community groups"),
+    Channel.SMS: _l("SMS"),
+    Channel.EMAIL: _l("E-mail"),
+    Channel.PHONE: _l("Phone"),
+    Channel.VISIT: _l("Visits"),
+}
+TEXT_LIMIT = [Length(max=10000)]
 
 
-class PlanForm(FlaskForm):
-    event_type = SelectField(_l("Event type"), validators=[InputRequired(_l("Choose an event type."))],
-                             validate_choice=False)
+class PlanFactsForm(FlaskForm):
+    """The fields that a new plan and the edit page share."""
+
     title = StringField(_l("Plan title"), validators=[DataRequired(_l("Enter a title.")), Length(max=200)])
     tiers = MultiCheckboxField(_l("Target tiers"), choices=TIER_CHOICES)
     event_day = DateField(_l("Event day"), validators=[InputRequired(_l("Enter the event day."))])
@@ -34,8 +45,32 @@ class PlanForm(FlaskForm):
     online = BooleanField(_l("Online event"))
     expected_guests = IntegerField(_l("Expected guests"), validators=[Optional(), NumberRange(min=0)])
     capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0)])
-    content = TextAreaField(_l("Content and run of show"), validators=[Length(max=10000)])
+    content = TextAreaField(_l("Content and run of show"), validators=TEXT_LIMIT)
+
+
+class PlanForm(PlanFactsForm):
+    event_type = SelectField(_l("Event type"), validators=[InputRequired(_l("Choose an event type."))],
+                             validate_choice=False)
     submit = SubmitField(_l("Create plan"))
+
+
+class PlanEditForm(PlanFactsForm):
+    """Every step of the template that is text or a choice; the choices of industries and
+    tags are the customers' own (set by the view)."""
+
+    principles = TextAreaField(_l("Principles"), validators=TEXT_LIMIT, description=_l(
+        "For example: customer-centred, differentiated by tier, feasible within budget, staff and channels."))
+    target_industries = MultiCheckboxField(_l("Industries"))
+    target_tags = MultiCheckboxField(_l("Tags"))
+    channels = MultiCheckboxField(_l("Promotion channels"), choices=[
+        SelectChoice(channel.value, label) for channel, label in CHANNEL_LABELS.items()])
+    promotion = TextAreaField(_l("Promotion and invitations"), validators=TEXT_LIMIT, description=_l(
+        "Messages, schedule and who invites whom, per channel."))
+    onsite = TextAreaField(_l("On-site execution"), validators=TEXT_LIMIT, description=_l(
+        "Check-in, run of show on the day, follow-up."))
+    evaluation = TextAreaField(_l("Evaluation plan"), validators=TEXT_LIMIT, description=_l(
+        "How the goals are measured: survey (NPS, CSAT), repurchase, comparison group, review meeting."))
+    submit = SubmitField(_l("Save plan"))
 
 
 class MoveEventForm(FlaskForm):

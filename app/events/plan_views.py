@@ -11,10 +11,11 @@ from app.auth.access import roles_required, signed_in
 from app.auth.models import Role
 from app.core.errors import DomainError
 from app.budget import services as budgets
-from app.events import activity, roles, services, workflow
+from app.events import activity, checklist, roles, services, workflow
 from app.events import plans as planning
 from app.events.gantt import gantt_chart
-from app.events.plan_forms import MoveEventForm, PlanForm, TaskStatusForm
+from app.events.goal_forms import METRIC_LABELS
+from app.events.plan_forms import CHANNEL_LABELS, MoveEventForm, PlanForm, TaskStatusForm
 from app.events.plan_models import PlanState, PlanTask, TaskStatus
 from app.events.role_forms import AssignRoleForm
 from app.events.views import LABELS, VIEWERS, bp
@@ -31,7 +32,9 @@ STATE_LABELS = {
     PlanState.CANCELLED: _l("Cancelled"),
 }
 STATUS_LABELS = {TaskStatus.OPEN: _l("Open"), TaskStatus.DONE: _l("Done")}
-PLAN_LABELS = {**LABELS, "state_labels": STATE_LABELS, "status_labels": STATUS_LABELS}
+PLAN_LABELS = {**LABELS, "state_labels": STATE_LABELS, "status_labels": STATUS_LABELS,
+               "channel_labels": CHANNEL_LABELS, "metric_labels": METRIC_LABELS, "step_titles": planning.TEMPLATE_STEPS,
+               "editable_states": planning.EDITABLE_STATES}
 
 
 @bp.route("/plans")
@@ -83,7 +86,8 @@ def plan(plan_id):
         "events/plan.html", plan=plan, move_form=move_form, windows=planning.phase_windows(plan.event_day),
         warnings=planning.timeline_warnings(plan, date.today()), team=roles.assignments_by_role(plan),
         role_form=_role_form(), gantt=gantt_chart(plan, date.today()), budget=budgets.overview(plan),
-        steps=workflow.allowed_steps(plan, current_user), activity=activity.recent(plan), **PLAN_LABELS,
+        steps=workflow.allowed_steps(plan, current_user), activity=activity.recent(plan),
+        checklist=checklist.review(plan, date.today()), **PLAN_LABELS,
     )
 
 

@@ -1,4 +1,4 @@
-"""Event plans: creation from an event type, the phased timeline and its warnings."""
+"""Event plans: creation from an event type, editing, the phased timeline and its warnings."""
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -7,10 +7,14 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from app.auth.models import User
 from app.core.errors import DomainError
-from app.customers.models import TIERS
+from app.customers.models import TIERS, Tier
+from app.events import activity, workflow
 from app.events.models import PHASE_WINDOWS, EventType, Phase
 from app.events.plan_models import (
+    CHANNELS,
+    Channel,
     Plan,
+    PlanGoal,
     PlanState,
     PlanTask,
     PlanTier,
@@ -21,7 +25,36 @@ from app.extensions import db
 
 # DOMAIN.md section 4: preparation starts 1-2 months before; fewer days than this is too short.
 MIN_PREPARATION_DAYS = 30
+# The steps of the activity-plan template (DOMAIN.md section 1) in their order: the plan page
+# and the printed plan follow it. The Chinese catalogue holds the template's own titles.
+TEMPLATE_STEPS = {
+    "goals": _l("Goals and principles"),
+    "customers": _l("Target customers"),
+    "content": _l("Content and form"),
+    "execution": _l("Execution plan and division of labour"),
+    "budget": _l("Budget"),
+    "promotion": _l("Promotion and invitations"),
+    "onsite": _l("On-site execution"),
+    "evaluation": _l("Evaluation and review"),
+}
 UPCOMING = (PlanState.DRAFT, PlanState.SUBMITTED, PlanState.APPROVED, PlanState.REJECTED)
+# A plan's facts and goals change while it is a draft or rejected; an approved plan may change
+# too, but goes back to draft to be approved again. A submitted plan waits for its decision.
+EDITABLE_STATES = (PlanState.DRAFT, PlanState.REJECTED, PlanState.APPROVED)
+TEXT_FIELDS = ("content", "principles", "promotion", "onsite", "evaluation")
+EDITABLE_FIELDS = ("title", "tiers", "target_industries", "target_tags", "expected_guests", "capacity", "event_day",
+                   "start_time", "venue", "online", *TEXT_FIELDS, "channels")
+MAX_FILTER_LENGTH = 100  # an industry or a tag
+# Seed 002's channel advice (DOMAIN.md section 1, step 6), per tier: the plan form shows it.
+CHANNEL_HINTS = {
+    Tier.HIGH_VALUE: ((Channel.VISIT, Channel.EMAIL),
+                      _l("executives visit; formal e-mail for complex decision chains")),
+    Tier.CHURN_RISK: ((Channel.PHONE, Channel.VISIT), _l("phone first: the fastest answer wins them back")),
+    Tier.NEW: ((Channel.WECHAT, Channel.COMMUNITY), _l("instant messaging: short and quick, builds trust")),
+    Tier.GROWTH: ((Channel.EMAIL, Channel.COMMUNITY), _l("e-mail for proposals, community groups for training")),
+    Tier.GENERAL: ((Channel.WECHAT, Channel.COMMUNITY, Channel.SMS),
+                   _l("bulk reach: official account, community groups, SMS")),
+}
 
 
 def phase_windows(event_day):
@@ -36,10 +69,14 @@ def phase_windows(event_day):
 
 
 def _validate(event_type, title, tiers, expected_guests, capacity):
-    if not (title or "").strip():
-        raise DomainError(_l("Enter a title."), "title")
+    _validate_facts(title, tiers, expected_guests, capacity)
     if event_type is None or not event_type.active:
         raise DomainError(_l("Choose an active event type."), "event_type")
+
+
+def _validate_facts(title, tiers, expected_guests, capacity):
+    if not (title or "").strip():
+        raise DomainError(_l("Enter a title."), "title")
     if not tiers:
         raise DomainError(_l("Choose at least one target tier."), "tiers")
     if any(tier not in TIERS for tier in tiers):
@@ -90,6 +127,81 @@ def move_event(plan, new_day):
     return shift.days
 
 
+def is_editable(plan):
+    return plan.state in EDITABLE_STATES
+
+
+def begin_change(plan, user):
+    """Call before changing a plan's facts or goals: refuses a plan that is not editable,
+    and sends an approved plan back to draft (so the change is approved again)."""
+    if not is_editable(plan):
+        raise DomainError(_l("A plan that is %(state)s cannot be edited.",
+                             state=workflow.STATE_NAMES[PlanState(plan.state)]), "plan")
+    if plan.state == PlanState.APPROVED:
+        workflow.take(plan, workflow.Step.REOPEN, user)
+
+
+def _filters(values, field):
+    """Industries or tags: trimmed, without blanks or repeats, sorted."""
+    cleaned = sorted({(value or "").strip() for value in values or ()} - {""})
+    if any(len(value) > MAX_FILTER_LENGTH for value in cleaned):
+        raise DomainError(_l("An industry or tag has at most %(count)s characters.", count=MAX_FILTER_LENGTH), field)
+    return cleaned
+
+
+def _edited_values(plan, values):
+    """The plan's editable fields with `values` applied, validated and normalised."""
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    merged = {field: getattr(plan, field) for field in EDITABLE_FIELDS} | values
+    _validate_facts(merged["title"], merged["tiers"], merged["expected_guests"], merged["capacity"])
+    if merged["event_day"] is None:
+        raise DomainError(_l("Enter the event day."), "event_day")
+    if any(channel not in CHANNELS for channel in merged["channels"] or ()):
+        raise DomainError(_l("Unknown channel."), "channels")
+    chosen_tiers, chosen_channels = set(merged["tiers"]), set(merged["channels"] or ())
+    return {
+        **merged,
+        "title": merged["title"].strip(),
+        "tiers": [tier for tier in Tier if tier in chosen_tiers],
+        "target_industries": _filters(merged["target_industries"], "target_industries"),
+        "target_tags": _filters(merged["target_tags"], "target_tags"),
+        "venue": (merged["venue"] or "").strip() or None,
+        "online": bool(merged["online"]),
+        "channels": [channel.value for channel in Channel if channel in chosen_channels],
+        **{field: (merged[field] or "").strip() for field in TEXT_FIELDS},
+    }
+
+
+def update_plan(plan, user, **values):
+    """Changes the plan's facts and texts (template steps 1-3 and 6-8); `values` holds any of
+    EDITABLE_FIELDS. A new event day moves the open tasks with it (`move_event`). Logs the
+    changed fields and returns them; an approved plan that changes goes back to draft."""
+    new = _edited_values(plan, values)
+    changed = [field for field in EDITABLE_FIELDS if new[field] != getattr(plan, field)]
+    if not changed:
+        return []
+    begin_change(plan, user)
+    for field in changed:
+        if field == "tiers":  # the rows of kept tiers stay: the same key may not be deleted and inserted
+            kept = [row for row in plan.tier_rows if row.tier in new["tiers"]]
+            added = set(new["tiers"]) - {row.tier for row in kept}
+            plan.tier_rows = kept + [PlanTier(tier=tier) for tier in new["tiers"] if tier in added]
+        elif field == "event_day":
+            move_event(plan, new["event_day"])
+        else:
+            setattr(plan, field, new[field])
+    activity.record(plan, user, "plan.edited", fields=changed)
+    db.session.flush()
+    return changed
+
+
+def channel_hints(tiers):
+    """[(tier, channels, why)]: seed 002's channel advice for the plan's tiers."""
+    return [(tier, *CHANNEL_HINTS[Tier(tier)]) for tier in tiers]
+
+
 def set_task_status(task, status, user):
     if status not in (TaskStatus.OPEN, TaskStatus.DONE):
         raise DomainError(_l("Unknown task status."), "status")
@@ -123,10 +235,11 @@ def timeline_warnings(plan, today):
 
 
 def get_plan(plan_id):
-    """The plan with its type, tiers and tasks, in a fixed number of queries."""
+    """The plan with its type, tiers, tasks and goals, in a fixed number of queries."""
     return db.session.scalar(
         select(Plan).where(Plan.id == plan_id).options(
             selectinload(Plan.event_type), selectinload(Plan.tier_rows), selectinload(Plan.tasks),
+            selectinload(Plan.goals),
         )
     )
 
@@ -146,16 +259,19 @@ def list_plans():
 
 
 def copy_plan(source, new_event_day, title, user, keep_team=True):
-    """A new draft plan like `source` on `new_event_day`: the source's own tasks (the planner
-    may have edited them) shifted by the same number of days and all open again, and, with
-    `keep_team`, the role assignments of the users who are still active."""
+    """A new draft plan like `source` on `new_event_day`: its texts and target filters, its goals
+    and its own tasks (the planner may have edited them), the dates shifted by the same number of
+    days and the tasks all open again, and, with `keep_team`, the role assignments of the users
+    who are still active."""
     tiers = source.tiers
     _validate(source.event_type, title, tiers, source.expected_guests, source.capacity)
     shift = new_event_day - source.event_day
     plan = Plan(
         title=title.strip(), event_type=source.event_type, event_day=new_event_day,
         start_time=source.start_time, venue=source.venue, online=source.online,
-        expected_guests=source.expected_guests, capacity=source.capacity, content=source.content,
+        expected_guests=source.expected_guests, capacity=source.capacity,
+        target_industries=list(source.target_industries), target_tags=list(source.target_tags),
+        channels=list(source.channels), **{field: getattr(source, field) for field in TEXT_FIELDS},
         state=PlanState.DRAFT, created_by_id=user.id if user else None,
     )
     plan.tier_rows = [PlanTier(tier=tier) for tier in tiers]
@@ -165,6 +281,11 @@ def copy_plan(source, new_event_day, title, user, keep_team=True):
             owner_role=task.owner_role, due_on=task.due_on + shift, status=TaskStatus.OPEN,
         )
         for task in source.tasks
+    ]
+    plan.goals = [
+        PlanGoal(position=goal.position, text=goal.text, metric=goal.metric, baseline=goal.baseline,
+                 target=goal.target, deadline=goal.deadline and goal.deadline + shift)
+        for goal in source.goals
     ]
     db.session.add(plan)
     db.session.flush()

@@ -100,3 +100,5 @@ def recommend():
 
 
 from app.events import calendar_views, copy_views, pdf_views, plan_views, role_views  # noqa: E402,F401  (they add routes to `bp`)
+from app.events import state_views  # noqa: E402,F401  (adds the state steps to `bp`)
+from app.events import goal_views, plan_edit_views  # noqa: E402,F401  (the edit page and the goals)

@@ -27,6 +27,20 @@ ACCESS = {
     ("events.remove_role", "POST"): ("/events/plans/{plan_id}/roles/{role_assignment_id}/remove",
                                      only("admin", "planner", allowed=302)),
     ("events.my_tasks", "GET"): ("/events/my-tasks", {"anonymous": 302, **SIGNED_IN}),
+    ("events.edit_plan", "GET"): ("/events/plans/{plan_id}/edit", only("admin", "planner")),
+    ("events.edit_plan", "POST"): ("/events/plans/{plan_id}/edit", only("admin", "planner")),
+    ("events.new_goal", "GET"): ("/events/plans/{plan_id}/goals", only("admin", "planner")),
+    ("events.new_goal", "POST"): ("/events/plans/{plan_id}/goals", only("admin", "planner")),
+    ("events.edit_goal", "GET"): ("/events/plans/{plan_id}/goals/{plan_goal_id}", only("admin", "planner")),
+    # An empty POST saves the goal unchanged (the form falls back to its saved values).
+    ("events.edit_goal", "POST"): ("/events/plans/{plan_id}/goals/{plan_goal_id}", only("admin", "planner", allowed=302)),
+    ("events.remove_goal", "POST"): ("/events/plans/{plan_id}/goals/{plan_goal_id}/remove",
+                                     only("admin", "planner", allowed=302)),
+    # The personal calendar feed answers only to a valid token; an unknown one is a 404 for all.
+    ("events.calendar_feed", "GET"): ("/events/calendar/1.unknown-token.ics", dict.fromkeys(WHO, 404)),
+    ("events.reset_calendar_link", "POST"): ("/events/calendar/link", dict.fromkeys(WHO, 302)),
+    # The step's own rules (role, state, reason) refuse with a message on the plan page.
+    ("events.plan_step", "POST"): ("/events/plans/{plan_id}/steps/cancel", only("admin", "planner", "manager", allowed=302)),
     ("api_events.list_plans", "GET"): ("/api/v1/plans", API),
     ("api_events.get_plan_json", "GET"): ("/api/v1/plans/{plan_id}", API),
     ("api_events.create_plan_json", "POST"): ("/api/v1/plans", API),

@@ -89,3 +89,57 @@ def test_the_fetcher_refuses_files_and_the_network(url):
 
 def test_the_fetcher_reads_data_uris():
     assert DataOnlyFetcher().fetch("data:text/css;base64,Ym9keXt9").read() == b"body{}"
+
+
+@pytest.fixture
+def planned(plan, make_user, make_budget):
+    """The fixture's plan with every step of the template filled in and a budget revision."""
+    from decimal import Decimal
+
+    from app.events import goals
+    from app.events.plans import update_plan
+
+    planner = make_user(roles=("planner",))
+    update_plan(plan, planner, principles="以客户为中心，分层差异化", target_industries=["制造业"], target_tags=["决策链复杂"],
+                channels=["visit", "phone"], promotion="提前三周发送邀请函", onsite="签到与开场致辞",
+                evaluation="活动后一周内完成满意度调研")
+    goals.add_goal(plan, planner, text="目标客户复购率提升15%", metric="repurchase_rate", baseline=Decimal(20),
+                   target=Decimal(35), deadline=date(2027, 8, 20))
+    goals.add_goal(plan, planner, text="加深与核心客户高层的关系")
+    db.session.commit()
+    make_budget(plan=plan, number=2, state="submitted")
+    return plan
+
+
+@needs_poppler
+def test_the_plan_fills_every_step_from_the_plan_and_its_budget(planned, client_as, tmp_path):
+    text = poppler("pdftotext", download(client_as("manager", locale="en"), planned).data, tmp_path)
+    flat = " ".join(text.split())
+    assert "Not planned yet." not in text
+    # 1 goals and principles: the SMART goal's figures, the goal in words marked
+    assert "目标客户复购率提升15% Repurchase rate 20% 35%" in flat and "加深与核心客户高层的关系 Not measurable" in flat
+    assert "以客户为中心，分层差异化" in text
+    # 2 target filters
+    assert "Industries 制造业" in flat and "Tags 决策链复杂" in flat
+    # 5 the current revision's lines and totals, not the type's proposal
+    assert "Budget revision 2 (Submitted)" in flat and "宴会餐饮 200元/人 × 50人" in text
+    assert "Subtotal before contingency ¥42,000.00" in flat and "Contingency (10.0%) ¥4,200.00" in flat
+    assert "Total ¥46,200.00" in flat and "within the rule" in flat
+    assert "¥14,020.00" not in text and "proposed from the event type" not in text
+    # 6-8 promotion, on-site execution, evaluation with the measurable goals as its metrics
+    assert "Channels Phone, Visits" in flat and "提前三周发送邀请函" in text and "签到与开场致辞" in text
+    assert "活动后一周内完成满意度调研" in text
+    assert "Metrics to measure" in text and "Repurchase rate 20% → 35% · by Aug 20, 2027" in flat
+    positions = [flat.index(marker) for marker in ("以客户为中心", "制造业", "Budget revision 2", "提前三周", "签到与开场致辞",
+                                                     "活动后一周内")]
+    assert positions == sorted(positions)
+
+
+@needs_poppler
+def test_a_budget_outside_the_rule_says_so(plan, make_budget, client_as, tmp_path):
+    from tests.conftest import SOURCE_BUDGET
+
+    make_budget(plan=plan, lines=[line for line in SOURCE_BUDGET if line[0] != "contingency"])
+    text = " ".join(poppler("pdftotext", download(client_as("planner", locale="en"), plan).data, tmp_path).split())
+    assert "Subtotal before contingency ¥42,000.00" in text and "Contingency — Total ¥42,000.00" in text
+    assert "No contingency reserve: the rule asks for 10%–15% of the other items (¥4,200.00–¥6,300.00)." in text

@@ -1,0 +1,98 @@
+"""Demo plans, one at each stage a visitor wants to see: a banquet ready to submit (with
+the source's worked budget), a training waiting for the manager, and a family day that
+took place, was approved and has its actual spend entered."""
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app.budget import actuals, approvals
+from app.budget.models import BudgetLine, BudgetRevision, RevisionState
+from app.budget.rule import line_amount
+from app.events import goals, roles, workflow
+from app.events.models import EventType
+from app.events.plan_models import Plan
+from app.events.plans import create_plan, update_plan
+from app.extensions import db
+
+# DOMAIN.md section 6: the source's own budget (46,200 with 4,200 contingency).
+SOURCE_BUDGET = (
+    ("venue", "宴会场地及设备、培训室", "1", "项", "8000.00"),
+    ("materials", "海报、邀请函、宣传册、定制礼品", "1", "批", "5000.00"),
+    ("gifts", "抽奖奖品（手机、购物卡）、伴手礼", "1", "批", "12000.00"),
+    ("personnel", "主持人、礼仪、临时人员", "1", "项", "3000.00"),
+    ("catering", "宴会餐饮 200元/人 × 50人", "50", "人", "200.00"),
+    ("catering", "茶歇", "1", "项", "2000.00"),
+    ("promotion", "推文设计、短信10000条、社群推广", "1", "项", "2000.00"),
+    ("contingency", "应急备用金（10%）", "1", "项", "4200.00"),
+)
+
+TEXTS = {
+    "principles": "以客户为中心；按客户分层差异化设计；在预算、人力与渠道范围内可执行。",
+    "promotion": "活动前三周发送电子邀请函，客户经理电话逐一确认；公众号推文预热。",
+    "onsite": "签到扫码入场；主持开场、企业成果汇报、客户案例分享、抽奖；会后 48 小时内致谢回访。",
+    "evaluation": "活动后一周内发放 NPS 与满意度问卷；三个月后对比参会客户与对照组的复购率。",
+}
+
+
+def _budget(plan, user, lines):
+    revision = BudgetRevision(plan_id=plan.id, number=1, state=RevisionState.DRAFT, created_by_id=user.id)
+    revision.lines = [
+        BudgetLine(position=position, category=category, description=description, quantity=Decimal(quantity),
+                   unit=unit, unit_price=Decimal(price), amount=line_amount(quantity, price))
+        for position, (category, description, quantity, unit, price) in enumerate(lines, 1)
+    ]
+    db.session.add(revision)
+    db.session.flush()
+    return revision
+
+
+def _plan(code, title, day, tiers, guests, venue, content, channels, planner, team):
+    event_type = db.session.scalar(select(EventType).where(EventType.code == code))
+    plan = create_plan(event_type, title, day, time(18, 0), tiers, guests, guests + 10, venue, False, content, planner)
+    update_plan(plan, planner, channels=channels, **{field: TEXTS[field] for field in ("principles", "promotion",
+                                                                                        "onsite", "evaluation")})
+    for role, user in team:
+        roles.assign(plan, role, user, planner)
+    goals.add_goal(plan, planner, text="目标客户三个月内复购率提升 15%", metric="repurchase_rate",
+                   baseline=Decimal("20"), target=Decimal("35"), deadline=day + timedelta(days=90))
+    goals.add_goal(plan, planner, text="活动 NPS 不低于 65", metric="nps", target=Decimal("65"),
+                   deadline=day + timedelta(days=7))
+    return plan
+
+
+def load_plans(users, today=None):
+    """Creates the demo plans when there are none. `users`: {role value: User}."""
+    if db.session.scalar(select(func.count()).select_from(Plan)):
+        return
+    today = today or date.today()
+    planner, manager, staff = users["planner"], users["manager"], users["staff"]
+    team = [("project_lead", planner), ("execution_team", staff)]
+
+    banquet = _plan("banquet", "2026 年度 VIP 客户答谢晚宴", today + timedelta(days=45), ["high_value"], 50,
+                    "外滩华尔道夫酒店宴会厅", "企业年度成果汇报、客户案例分享、答谢晚宴与抽奖。",
+                    ["visit", "email", "phone"], planner, team)
+    _budget(banquet, planner, SOURCE_BUDGET)
+
+    training = _plan("training", "成长型客户产品应用培训", today + timedelta(days=40), ["growth"], 40,
+                     "公司培训中心 3 楼", "新功能讲解、实操演练与答疑，会后提供试用装。",
+                     ["wechat", "community", "email"], planner, team)
+    _budget(training, planner, SOURCE_BUDGET[:1] + (("contingency", "应急备用金", "1", "项", "1000.00"),))
+    approvals.submit(training, planner, today)
+
+    family = _plan("family_day", "老客户家庭开放日", today - timedelta(days=10), ["general"], 60,
+                   "公司园区", "亲子游园、工厂参观与家庭合影。", ["wechat", "phone"], planner, team)
+    revision = _budget(family, planner, (
+        ("venue", "园区布置与帐篷", "1", "项", "6000.00"),
+        ("catering", "自助午餐 120元/人 × 60人", "60", "人", "120.00"),
+        ("gifts", "亲子礼包", "60", "份", "80.00"),
+        ("contingency", "应急备用金", "1", "项", "2400.00"),
+    ))
+    planned_on = family.event_day - timedelta(days=40)
+    approvals.approve(approvals.submit(family, planner, planned_on), manager, "预算合理，同意。")
+    workflow.take(family, workflow.Step.COMPLETE, planner)
+    spent = {"venue": ("6350.00", "发票 No. 0231"), "catering": ("7080.00", "发票 No. 0232"),
+             "gifts": ("4800.00", "发票 No. 0233"), "contingency": ("0.00", "")}
+    actuals.record_actuals(family, planner, revision, {
+        line.id: (Decimal(spent[line.category][0]), spent[line.category][1]) for line in revision.lines
+    }, today)

@@ -1,0 +1,148 @@
+"""The plan page's state card and activity log: the steps complete, review and cancel
+(app/events/workflow.py decides who may take which; submission and the decisions are the
+budget's approval panel), and the log's entries as sentences in the reader's language."""
+from datetime import date
+from decimal import Decimal
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import Length
+
+from app.auth.access import roles_required
+from app.core.errors import DomainError
+from app.core.formatting import listing, money
+from app.events import workflow
+from app.events.goal_forms import METRIC_LABELS
+from app.events.plans import get_plan
+from app.events.views import VIEWERS, bp
+from app.extensions import db
+
+REASON_MAX = 2000
+DONE = {
+    workflow.Step.COMPLETE: _l("The plan is completed: its review can begin."),
+    workflow.Step.REVIEW: _l("The plan is reviewed."),
+    workflow.Step.CANCEL: _l("The plan is cancelled."),
+}
+
+
+class StepForm(FlaskForm):
+    comment = TextAreaField(_l("Reason"), validators=[Length(max=REASON_MAX)])
+
+
+@bp.app_context_processor
+def _state_card():
+    """For templates/events/_state_card.html: the state's explanation needs today's date."""
+    return {"step_not_yet": lambda plan, step: workflow.not_yet(plan, step, date.today()),
+            "manual_steps": workflow.MANUAL_STEPS, "step_form": StepForm}
+
+
+@bp.route(f"/plans/<int:plan_id>/steps/<any({', '.join(workflow.MANUAL_STEPS)}):step>", methods=["POST"])
+@roles_required(*VIEWERS)
+def plan_step(plan_id, step):
+    plan = get_plan(plan_id) or abort(404)
+    form = StepForm()
+    if not form.validate_on_submit():
+        for error in form.errors.get("comment", [_("The form has expired. Please try again.")]):
+            flash(error, "danger")
+        return redirect(url_for("events.plan", plan_id=plan.id) + "#state")
+    try:
+        workflow.take_on_plan_page(plan, step, current_user, date.today(), form.comment.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(DONE[step], "success")
+    return redirect(url_for("events.plan", plan_id=plan.id) + "#state")
+
+
+# ---------------------------------------------------------------- the activity log's sentences
+
+FIELD_LABELS = {
+    # plan fields (plan.edited)
+    "title": _l("Plan title"), "tiers": _l("Target tiers"), "target_industries": _l("Industries"),
+    "target_tags": _l("Tags"), "expected_guests": _l("Expected guests"), "capacity": _l("Capacity"),
+    "event_day": _l("Event day"), "start_time": _l("Start time"), "venue": _l("Venue"), "online": _l("Online event"),
+    "content": _l("Content and run of show"), "principles": _l("Principles"), "promotion": _l("Promotion and invitations"),
+    "onsite": _l("On-site execution"), "evaluation": _l("Evaluation plan"), "channels": _l("Promotion channels"),
+    # budget line fields (budget.line_changed)
+    "category": _l("Category"), "description": _l("Description"), "quantity": _l("Quantity"), "unit": _l("Unit"),
+    "unit_price": _l("Unit price"), "amount": _l("Amount"), "note": _l("Note"),
+}
+MONEY_FIELDS = ("unit_price", "amount")
+SENTENCES = {
+    "plan.submit": _l("submitted the plan for approval with budget revision %(revision)s (%(total)s)"),
+    "plan.approve": _l("approved budget revision %(revision)s, and with it the plan"),
+    "budget.approved": _l("gave budget revision %(revision)s the first of its %(approvals_needed)s approvals"),
+    "plan.reject": _l("rejected budget revision %(revision)s"),
+    "plan.reopen.withdrawn": _l("withdrew budget revision %(revision)s from approval"),
+    "plan.reopen": _l("reopened the plan as a draft: after the change it is approved again"),
+    "plan.complete": _l("marked the plan completed"),
+    "plan.review": _l("marked the plan reviewed"),
+    "plan.cancel": _l("cancelled the plan"),
+    "plan.edited": _l("edited the plan: %(fields)s"),
+    "goal.added": _l("added the goal “%(goal)s”"),
+    "goal.changed": _l("changed the goal “%(goal)s”"),
+    "goal.removed": _l("removed the goal “%(goal)s”"),
+    "budget.started": _l("started the budget with %(lines)s lines (%(total)s)"),
+    "budget.revised": _l("started budget revision %(revision)s from the approved revision %(previous)s"),
+    "budget.line_added": _l("added the budget line “%(line)s” (%(amount)s)"),
+    "budget.line_changed": _l("changed the budget line “%(line)s”: %(changes)s"),
+    "budget.line_removed": _l("removed the budget line “%(line)s” (%(amount)s)"),
+    "budget.line_moved": _l("moved the budget line “%(line)s” from place %(previous)s to %(position)s"),
+    "budget.contingency_set": _l("set the contingency reserve to %(amount)s, 10%% of %(base)s"),
+    "budget.actual_entered": _l("entered the actual spend of “%(line)s”: %(actual)s (planned %(planned)s)"),
+    "guests.added": _l("added %(guest)s to the guest list"),
+    "guests.promoted": _l("moved %(guests)s from the waiting list to the guest list"),
+    "guests.token_reissued": _l("sent %(guest)s a new personal link"),
+}
+STATE_CHANGE = _l("changed the plan’s state: it was %(previous)s and is now %(state)s")
+UNKNOWN = _l("made a change (%(action)s)")
+
+
+def _money(value):
+    return money(Decimal(value)) if value not in (None, "", "None") else "—"
+
+
+def _params(entry):
+    """The sentence's parameters from the entry's detail: money formatted, names translated."""
+    detail = dict(entry.detail or {})
+    for key in ("total", "amount", "base", "actual", "planned"):
+        if key in detail:
+            detail[key] = _money(detail[key])
+    if entry.action.startswith("goal."):
+        detail["goal"] = detail.get("text") or METRIC_LABELS.get(detail.get("metric"), detail.get("metric"))
+    if isinstance(detail.get("guests"), list):
+        detail["guests"] = listing(detail["guests"])
+    if "fields" in detail:
+        detail["fields"] = listing(FIELD_LABELS.get(field, field) for field in detail["fields"])
+    if "changes" in detail:
+        detail["changes"] = listing(
+            f"{FIELD_LABELS.get(field, field)} "
+            + " → ".join(_money(value) if field in MONEY_FIELDS else str(value) for value in values)
+            for field, values in detail["changes"].items()
+        )
+    for key in ("previous", "state"):
+        if detail.get(key) in workflow.STATE_NAMES:
+            detail[key] = workflow.STATE_NAMES[detail[key]]
+    return detail
+
+
+@bp.app_template_filter("activity_sentence")
+def activity_sentence(entry):
+    """What the entry did, as a phrase after the person's name, in the reader's language.
+    Codes this version does not know still read as a sentence."""
+    code = entry.action + (".withdrawn" if (entry.detail or {}).get("withdrawn") else "")
+    params = _params(entry)
+    for template in (SENTENCES.get(code), STATE_CHANGE if "state" in params else None, UNKNOWN):
+        if template is None:
+            continue
+        try:
+            return str(template) % {"action": entry.action, **params}
+        except (KeyError, TypeError, ValueError):
+            continue
+    return entry.action
