@@ -27,7 +27,7 @@ def plan_ics(plan_id):
 
 
 def _feed_limit():
-    return current_app.config.get("CALENDAR_FEED_RATE_LIMIT", "60 per minute")
+    return current_app.config["CALENDAR_FEED_RATE_LIMIT"]
 
 
 @bp.route("/calendar/<token>.ics")
