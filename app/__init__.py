@@ -22,7 +22,7 @@ from app.extensions import (
 # Models are imported up front so Alembic and relationships see every table.
 MODEL_MODULES = (
     "app.auth.models", "app.customers.models", "app.events.models", "app.events.plan_models",
-    "app.budget.models", "app.notifications.models",
+    "app.budget.models", "app.notifications.models", "app.invitations.models",
 )
 # Blueprints in registration order; each package keeps its own views.
 BLUEPRINTS = (

@@ -1,0 +1,1 @@
+"""Guest lists, invitations with their personal links and QR codes, RSVP, reminders."""

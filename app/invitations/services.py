@@ -1,0 +1,151 @@
+"""The shared core of the guest list: per-plan settings, tokens, adding a guest without
+duplicates, seats against capacity, and the waitlist's promotion."""
+import secrets
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app.core.errors import DomainError
+from app.events import activity
+from app.extensions import db
+from app.invitations.models import (
+    GuestStatus,
+    Invitation,
+    InvitationSettings,
+    RevokedToken,
+    Rsvp,
+    TokenKind,
+)
+
+TOKEN_BYTES = 24  # 192 bits of randomness, 32 URL-safe characters
+TOKEN_COLUMNS = {
+    TokenKind.RSVP: Invitation.rsvp_token,
+    TokenKind.CHECKIN: Invitation.checkin_token,
+    TokenKind.SURVEY: Invitation.survey_token,
+}
+
+
+def new_token():
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def token_hint(token):
+    """What logs may show of a token: its first characters only."""
+    return f"{token[:4]}…" if token else ""
+
+
+def new_tokens():
+    return {"rsvp_token": new_token(), "checkin_token": new_token(), "survey_token": new_token()}
+
+
+def settings_for(plan):
+    """The plan's invitation settings, created with the defaults on first use."""
+    settings = db.session.get(InvitationSettings, plan.id)
+    if settings is None:
+        settings = InvitationSettings(plan_id=plan.id, companions_cap=1, reminder_days=[3, 1])
+        db.session.add(settings)
+        db.session.flush()
+    return settings
+
+
+def by_token(kind, token):
+    """The invitation holding `token` for `kind`, or None (malformed tokens too)."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(Invitation).where(TOKEN_COLUMNS[TokenKind(kind)] == token))
+
+
+def is_revoked(kind, token):
+    revoked = db.session.get(RevokedToken, token) if token and len(token) <= 64 else None
+    return revoked is not None and revoked.kind == kind
+
+
+def reissue(invitation, kind, user):
+    """Replaces one token; the old one is remembered as revoked."""
+    column = TOKEN_COLUMNS[TokenKind(kind)].key
+    old = getattr(invitation, column)
+    db.session.add(RevokedToken(token=old, kind=kind, invitation_id=invitation.id))
+    setattr(invitation, column, new_token())
+    activity.record(invitation.plan, user, "guests.token_reissued", guest=invitation.name, kind=str(kind))
+    db.session.flush()
+    return getattr(invitation, column)
+
+
+def seats_taken(plan_id):
+    """Guests holding a seat (not declined) plus the companions they bring."""
+    taken = db.session.execute(
+        select(func.count(Invitation.id), func.coalesce(func.sum(Invitation.companions), 0))
+        .where(Invitation.plan_id == plan_id, Invitation.status == GuestStatus.GUEST,
+               Invitation.rsvp != Rsvp.DECLINED)
+    ).one()
+    return taken[0] + int(taken[1])
+
+
+def seats_free(plan):
+    if plan.capacity is None:
+        return None
+    return max(plan.capacity - seats_taken(plan.id), 0)
+
+
+def _next_waitlist_position(plan_id):
+    return (db.session.scalar(
+        select(func.max(Invitation.waitlist_position)).where(Invitation.plan_id == plan_id)
+    ) or 0) + 1
+
+
+def add_guest(plan, user, *, name, email=None, phone=None, company=None, locale="zh", customer=None, tier=None):
+    """Adds one guest by hand (a customer, or a contact who is not a customer yet). A full
+    event puts the guest on the waitlist. Refuses duplicates."""
+    if not (name or "").strip():
+        raise DomainError(_l("Enter the guest's name."), "name")
+    email = (email or "").strip().lower() or None
+    phone = (phone or "").strip() or None
+    if customer is None and not (email or phone):
+        raise DomainError(_l("Enter an e-mail address or a phone number."), "email")
+    if customer is not None:
+        same = Invitation.customer_id == customer.id
+    else:
+        same = Invitation.customer_id.is_(None) & ((Invitation.email == email) if email else (Invitation.phone == phone))
+    if db.session.scalar(select(Invitation.id).where(Invitation.plan_id == plan.id, same).limit(1)) is not None:
+        raise DomainError(_l("%(name)s is on the guest list already.", name=name.strip()), "name")
+    free = seats_free(plan)
+    invitation = Invitation(
+        plan_id=plan.id, customer_id=customer.id if customer else None, name=name.strip(),
+        company=(company or "").strip() or None, email=email, phone=phone, locale=locale if locale in ("zh", "en") else "zh",
+        tier=tier, status=GuestStatus.GUEST if free is None or free > 0 else GuestStatus.WAITLIST, **new_tokens(),
+    )
+    if invitation.status == GuestStatus.WAITLIST:
+        invitation.waitlist_position = _next_waitlist_position(plan.id)
+    db.session.add(invitation)
+    db.session.flush()
+    activity.record(plan, user, "guests.added", guest=invitation.name, status=invitation.status)
+    return invitation
+
+
+def promote_waitlist(plan):
+    """Moves the first waitlisted guests onto the list while seats are free; returns the
+    promoted invitations (the caller sends them their invitation after the commit)."""
+    promoted = []
+    free = seats_free(plan)
+    while free is None or free > 0:
+        nxt = db.session.scalar(
+            select(Invitation).where(Invitation.plan_id == plan.id, Invitation.status == GuestStatus.WAITLIST)
+            .order_by(Invitation.waitlist_position, Invitation.id).limit(1).with_for_update()
+        )
+        if nxt is None:
+            break
+        nxt.status = GuestStatus.GUEST
+        nxt.waitlist_position = None
+        db.session.flush()
+        promoted.append(nxt)
+        free = seats_free(plan)
+    if promoted:
+        activity.record(plan, None, "guests.promoted", guests=[guest.name for guest in promoted])
+    return promoted
+
+
+def mark_opened(invitation):
+    """The first visit of the RSVP page counts as opened (no tracking pixels)."""
+    if invitation.opened_at is None:
+        invitation.opened_at = datetime.now()
