@@ -93,7 +93,7 @@ def _check_api_token():
     if scheme.lower() != "bearer" or not secret.strip():
         return _unauthorized(_("Send an API token: Authorization: Bearer <token>."))
     token = authenticate_token(secret.strip())
-    if token is None:
+    if token is None or (token.user_id is not None and not token.user.active):
         return _unauthorized(_("The API token is not valid or has been revoked."), error="invalid_token")
     db.session.commit()  # keeps last_used_at, whatever the view does next
     g.api_token = token

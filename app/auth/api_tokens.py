@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.auth.models import ApiToken, User
 from app.core.errors import DomainError
@@ -33,19 +34,23 @@ def hash_secret(secret):
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(name, user):
-    """A new token named `name` (the calling system), and its secret."""
+def create_token(name, user, acts_for=None):
+    """A new token named `name` (the calling system), and its secret. With `acts_for`, calls
+    with the token act as that person, with their roles (e.g. approving budgets)."""
     name = (name or "").strip()
     if not name:
         raise DomainError(_l("Give the token a name, e.g. the system that will use it."), "name")
     if len(name) > NAME_MAX:
         raise DomainError(_l("The name can have at most %(n)d characters.", n=NAME_MAX), "name")
+    if acts_for is not None and not acts_for.active:
+        raise DomainError(_l("Choose an active user for the token to act for."), "acts_for")
     secret = SECRET_PREFIX + secrets.token_urlsafe(SECRET_BYTES)
     token = ApiToken(
         name=name,
         token_hash=hash_secret(secret),
         prefix=secret[:DISPLAY_LENGTH],
         created_by_id=user.id if user is not None else None,
+        user_id=acts_for.id if acts_for is not None else None,
     )
     db.session.add(token)
     db.session.flush()
@@ -85,5 +90,6 @@ def list_tokens():
     return db.session.execute(
         select(ApiToken, User)
         .outerjoin(User, User.id == ApiToken.created_by_id)
+        .options(selectinload(ApiToken.user))
         .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
     ).all()

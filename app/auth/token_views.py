@@ -13,10 +13,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from app.auth import api_tokens
+from app.auth.services import list_users
 from app.auth.access import roles_required
 from app.auth.models import ApiToken, Role
 from app.core.errors import DomainError
@@ -31,6 +33,11 @@ class TokenForm(FlaskForm):
         validators=[DataRequired(), Length(max=api_tokens.NAME_MAX)],
         description=_l("The system that will use the token, e.g. “ERP” or “CRM sync”."),
     )
+    acts_for = SelectField(
+        _l("Acts for"), coerce=lambda value: int(value) if value else None, validate_choice=False,
+        description=_l("Leave empty for a system that only exchanges data. Choose a person for a system that "
+                       "takes their steps, e.g. a manager's budget approvals: it gets that person's roles."),
+    )
     submit = SubmitField(_l("Create token"))
 
 
@@ -44,11 +51,18 @@ def index():
 @roles_required(Role.ADMIN)
 def new():
     form = TokenForm()
+    people = {user.id: user for user in list_users() if user.active}
+    form.acts_for.choices = [SelectChoice("", _("Nobody (a system)"))] + [
+        SelectChoice(user.id, f"{user.name} <{user.email}>") for user in people.values()
+    ]
     if form.validate_on_submit():
+        if form.acts_for.data is not None and form.acts_for.data not in people:
+            form.acts_for.errors.append(_("Choose an active user for the token to act for."))
+            return render_template("auth/api_token_new.html", form=form)
         try:
-            token, secret = api_tokens.create_token(form.name.data, current_user)
+            token, secret = api_tokens.create_token(form.name.data, current_user, people.get(form.acts_for.data))
         except DomainError as error:
-            form.name.errors.append(error.message)
+            form[error.field or "name"].errors.append(error.message)
         else:
             db.session.commit()
             # Rendered here, not after a redirect: the secret must not travel

@@ -1,7 +1,7 @@
 """JSON API for a plan's budget: read the current revision with its contingency check,
-and submit it for approval. Approving and rejecting are a person's decision, and API
-tokens belong to systems, not people (an ApiToken has no owner), so those two endpoints
-refuse every token with 403: the decision is taken on the approvals page."""
+submit it, approve or reject it. A token that acts for a person (ApiToken.user) takes
+the steps as that person, with their roles; approving and rejecting are a person's
+decision, so a token that acts for no one gets 403 there."""
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -148,7 +148,7 @@ def _body(fields):
 def submit_budget(plan_id):
     plan, revision = _plan_and_revision(plan_id)
     _body(())
-    caller = ApiCaller(g.api_token)
+    caller = g.api_token.user or ApiCaller(g.api_token)
     approvals.submit(plan, caller, date.today())
     notices = approvals.announce(revision, caller)
     db.session.commit()
@@ -156,25 +156,32 @@ def submit_budget(plan_id):
     return budget_json(plan, revision)
 
 
-def _refuse_decision(plan_id):
-    _plan_and_revision(plan_id)
-    _body(("comment",))
-    return api_error(403, _("An API token acts for a system, not a person, so it cannot approve or reject: "
-                            "decide on the approvals page."))
+def _decide(plan_id, step):
+    plan, revision = _plan_and_revision(plan_id)
+    comment = _body(("comment",)).get("comment") or ""
+    person = g.api_token.user
+    if person is None:
+        return api_error(403, _("This API token acts for a system, not a person, so it cannot approve or reject. "
+                                "Ask an administrator for a token that acts for you."))
+    step(revision, person, comment)
+    notices = approvals.announce(revision, person)
+    db.session.commit()
+    email_notices(notices)
+    return budget_json(plan, revision)
 
 
 @bp.route("/plans/<int:plan_id>/budget/approve", methods=["POST"])
 @api_token_required
 @api_rate_limit
 def approve_budget(plan_id):
-    return _refuse_decision(plan_id)
+    return _decide(plan_id, approvals.approve)
 
 
 @bp.route("/plans/<int:plan_id>/budget/reject", methods=["POST"])
 @api_token_required
 @api_rate_limit
 def reject_budget(plan_id):
-    return _refuse_decision(plan_id)
+    return _decide(plan_id, approvals.reject)
 
 
 # ---------------------------------------------------------------- OpenAPI fragment
@@ -185,12 +192,12 @@ _PLAN_ID = {"name": "plan_id", "in": "path", "required": True, "schema": {"type"
             "description": "Plan number."}
 _REFUSED = {"description": "Refused by the approval rules; nothing changed.", "content": json_content("FieldErrors")}
 _DECISION_RESPONSES = {
-    "200": {"description": "Not answered today (see 403): the budget after the decision.",
+    "200": {"description": "Decided: the budget after the decision.",
             "content": json_content("Budget")},
     "400": {"$ref": "#/components/responses/BadRequest"},
     "401": {"$ref": "#/components/responses/Unauthorized"},
-    "403": {"description": "Always today: API tokens belong to systems, not people, and only a person "
-                           "(a manager or an administrator) approves or rejects.",
+    "403": {"description": "The token acts for no person: only a person (a manager or an administrator, "
+                           "chosen as the token's \"acts for\" when it was created) approves or rejects.",
             "content": json_content("Error")},
     "404": {"$ref": "#/components/responses/NotFound"},
     "413": {"$ref": "#/components/responses/TooLarge"},
@@ -204,9 +211,9 @@ def _decision(operation_id, summary, verb):
         "operationId": operation_id,
         "summary": summary,
         "description": (
-            f"Would {verb} the current revision as the person the token acts for. API tokens have no owner, "
-            "so every token gets 403 and the decision is taken on the approvals page (/approvals), where "
-            "managers and administrators sign in. Nobody decides on a budget they submitted."
+            f"{verb.capitalize()} the current revision as the person the token acts for, with their roles "
+            "(a manager, or an administrator for a second approval). A token that acts for no one gets 403. "
+            "Nobody decides on a budget they submitted (422)."
         ),
         "parameters": [_PLAN_ID],
         "requestBody": {"required": False, "content": json_content("DecisionRequest")},
@@ -261,10 +268,10 @@ OPENAPI = {
             },
         },
         "/api/v1/plans/{plan_id}/budget/approve": {
-            "post": _decision("approveBudget", "Approve a plan's budget (people only: 403 for tokens)", "approve"),
+            "post": _decision("approveBudget", "Approve a plan's budget as the token's person", "approve"),
         },
         "/api/v1/plans/{plan_id}/budget/reject": {
-            "post": _decision("rejectBudget", "Reject a plan's budget (people only: 403 for tokens)",
+            "post": _decision("rejectBudget", "Reject a plan's budget as the token's person",
                               "reject (a comment is required)"),
         },
     },

@@ -227,3 +227,18 @@ def test_token_list_has_a_fixed_number_of_queries(client_as, new_token, count_qu
     with count_queries() as many:
         page = admin.get("/admin/api-tokens").get_data(as_text=True)
     assert "more 4" in page and len(many) == len(few)
+
+
+def test_a_token_may_act_for_an_active_person(client_as, make_user):
+    admin = client_as("admin")
+    manager = make_user(roles=("manager",), name="审批人")
+    retired = make_user(roles=("manager",), active=False)
+    page = admin.get("/admin/api-tokens/new").get_data(as_text=True)
+    assert "审批人" in page and retired.email not in page
+    refused = admin.post("/admin/api-tokens/new", data={"name": "OA", "acts_for": str(retired.id)})
+    assert refused.status_code == 200 and db.session.query(ApiToken).filter_by(name="OA").count() == 0
+    assert 'value="OA"' in refused.get_data(as_text=True)  # what was typed stays
+    assert admin.post("/admin/api-tokens/new", data={"name": "OA", "acts_for": str(manager.id)}).status_code == 200
+    token = db.session.query(ApiToken).filter_by(name="OA").one()
+    assert token.user_id == manager.id
+    assert "审批人" in admin.get("/admin/api-tokens").get_data(as_text=True)

@@ -6,8 +6,19 @@ served locally), and that the CSS and the icon font are actually in use.
 """
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import func, select
 
-from tests.browser.conftest import DEMO, DESKTOP, ENGLISH_ADMIN, PHONE, login
+from app.events.models import EventType
+from app.events.plan_models import Plan
+from app.extensions import db
+from tests.browser.conftest import (
+    DEMO,
+    DESKTOP,
+    ENGLISH_ADMIN,
+    ENGLISH_PLANNER,
+    PHONE,
+    login,
+)
 
 VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 BROWSER_LOCALE = {"zh": "zh-CN", "en": "en-US"}
@@ -93,3 +104,47 @@ def test_users_page(open_page, save, live_url, lang):
     expect(page.locator("table tbody tr")).not_to_have_count(0)
     expect(page.locator('a[href="/admin/users/new"]')).to_be_visible()
     save(page, problems, lang, f"users-{lang}-desktop")
+
+
+# Pages of the demo plans (app/core/demo_plans.py): the banquet is ready to submit with the
+# source's budget; the training waits for the manager's approval.
+PLANNER = {"zh": (DEMO["planner"][0], DEMO["planner"][2]), "en": (ENGLISH_PLANNER[0], ENGLISH_PLANNER[2])}
+
+
+@pytest.fixture
+def demo_banquet(live_app):
+    """The demo banquet's id: the first banquet plan, created with the demo data."""
+    with live_app.app_context():
+        return db.session.scalar(select(func.min(Plan.id)).join(Plan.event_type).where(EventType.code == "banquet"))
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_plan_page(open_page, save, screenshot_dir, live_url, demo_banquet, lang, viewport):
+    page, problems = open_page(lang, viewport)
+    login(page, live_url, *PLANNER[lang])
+    page.goto(f"{live_url}/events/plans/{demo_banquet}")
+    expect(page.get_by_test_id("phase-preparation").get_by_test_id("task")).not_to_have_count(0)
+    gantt = page.get_by_test_id("gantt")
+    expect(gantt.locator("path.gantt-task")).not_to_have_count(0)
+    save(page, problems, lang, f"plan-{lang}-{viewport}")
+    gantt.screenshot(path=str(screenshot_dir / f"plan-gantt-{lang}-{viewport}.png"))
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_budget_page(open_page, save, live_url, demo_banquet, viewport):
+    page, problems = open_page("zh", viewport)
+    login(page, live_url, *PLANNER["zh"])
+    page.goto(f"{live_url}/events/plans/{demo_banquet}/budget")
+    expect(page.get_by_test_id("budget-rule")).to_have_attribute("data-passes", "yes")
+    expect(page.get_by_test_id("figure-total")).to_have_text("¥46,200.00")
+    save(page, problems, "zh", f"budget-zh-{viewport}")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_approvals_page(open_page, save, live_url, viewport):
+    page, problems = open_page("zh", viewport)
+    login(page, live_url, DEMO["manager"][0], DEMO["manager"][2])
+    page.goto(f"{live_url}/approvals")
+    expect(page.get_by_test_id("queue-item")).not_to_have_count(0)
+    save(page, problems, "zh", f"approvals-zh-{viewport}")

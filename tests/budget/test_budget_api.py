@@ -1,5 +1,5 @@
 """The budget's JSON API: reading the current revision with its check, submitting it, and
-approving or rejecting, which API tokens may not do (they act for no person)."""
+approving or rejecting as the person a token acts for (a token acting for no one may not)."""
 from app.budget import services as budgets
 from app.events.plan_models import PlanActivity
 from app.extensions import db
@@ -92,16 +92,49 @@ def test_malformed_bodies_are_400(app, ready_plan):
     assert api.post(path(plan, "reject"), json={"comment": 5}).status_code == 400
 
 
-def test_tokens_cannot_approve_or_reject_not_even_a_budget_they_did_not_submit(app, ready_plan, people):
+def test_tokens_acting_for_no_one_cannot_approve_or_reject(app, ready_plan, people):
     plan = ready_plan()
-    submitted(plan, people.both)  # submitted by a person: still no token may decide
+    submitted(plan, people.planner)
     api = new_api(app)
     for step in ("approve", "reject"):
         response = api.post(path(plan, step), json={"comment": "Fine"})
-        assert response.status_code == 403 and "approvals page" in response.json["error"]
+        assert response.status_code == 403 and "acts for a system" in response.json["error"]
     assert api.post("/api/v1/plans/99999/budget/approve").status_code == 404
     db.session.expire_all()
     assert plan.state == "submitted" and budgets.current_revision(plan).approvals == []
+
+
+def test_a_managers_token_approves_and_tells_the_planner(app, ready_plan, people):
+    plan = ready_plan()
+    submitted(plan, people.planner)
+    response = new_api(app, name="OA", acts_for=people.manager).post(path(plan, "approve"), json={"comment": "OK"})
+    assert response.status_code == 200, response.json
+    assert (response.json["state"], response.json["plan_state"]) == ("approved", "approved")
+    db.session.expire_all()
+    [approval] = budgets.current_revision(plan).approvals
+    assert (approval.approver_id, approval.comment) == (people.manager.id, "OK")
+    assert db.session.query(Notification).filter_by(user_id=people.planner.id).count() == 1
+
+
+def test_a_token_has_its_persons_roles_and_limits(app, ready_plan, people, make_user):
+    plan = ready_plan()
+    submitted(plan, people.both)
+    own = new_api(app, acts_for=people.both).post(path(plan, "approve"), json={})
+    planner = new_api(app, acts_for=make_user(roles=("planner",))).post(path(plan, "approve"), json={})
+    assert own.status_code == 422 and planner.status_code == 422
+    rejected_without_comment = new_api(app, acts_for=people.manager).post(path(plan, "reject"), json={})
+    assert rejected_without_comment.status_code == 422
+    db.session.expire_all()
+    assert plan.state == "submitted" and budgets.current_revision(plan).approvals == []
+
+
+def test_a_token_acting_for_a_deactivated_person_is_refused(app, ready_plan, people):
+    plan = ready_plan()
+    submitted(plan, people.planner)
+    api = new_api(app, acts_for=people.manager)
+    people.manager.active = False
+    db.session.commit()
+    assert api.post(path(plan, "approve"), json={}).status_code == 401
 
 
 def test_the_budget_endpoints_are_documented(client):
@@ -109,5 +142,5 @@ def test_the_budget_endpoints_are_documented(client):
     assert set(document["paths"]["/api/v1/plans/{plan_id}/budget"]) == {"get"}
     for step in ("approve", "reject"):
         operation = document["paths"][f"/api/v1/plans/{{plan_id}}/budget/{step}"]["post"]
-        assert "403" in operation["responses"] and "no owner" in operation["description"]
+        assert "403" in operation["responses"] and "acts for" in operation["description"]
     assert "passing_range" in document["components"]["schemas"]["Budget"]["properties"]
