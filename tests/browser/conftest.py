@@ -76,7 +76,8 @@ def browser_context_args(browser_context_args, live_url):
     return {**browser_context_args, "base_url": live_url}
 
 
-CONTEXT_DEFAULTS = {"viewport": DESKTOP, "locale": "en-US"}
+# No smooth scrolling or transitions: Playwright waits for elements to stop moving.
+CONTEXT_DEFAULTS = {"viewport": DESKTOP, "locale": "en-US", "reduced_motion": "reduce"}
 
 
 @pytest.fixture
