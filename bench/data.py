@@ -4,7 +4,9 @@ database migrated with Alembic, written with executemany in batches.
 Customers and order histories come from the demo generators (app/core/demo.py),
 so every tier is populated; extra orders older than a year are spread over
 established customers (Pareto-weighted: a few buy a lot) until the order count is
-exact. Databases are cached in bench/data/ (git-ignored) by size.
+exact; then every customer's RFM inputs are computed as of the benchmark date, as
+the writers of the app keep them. Databases are cached in bench/data/ (git-ignored)
+by size.
 """
 import csv
 import os
@@ -19,7 +21,9 @@ from flask_migrate import upgrade
 
 from app import create_app
 from app.core import demo
+from app.customers import rfm_inputs
 from app.customers.models import CHANNELS, Tier
+from app.extensions import db
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 INSTANCE_DIR = DATA_DIR / "instance"
@@ -97,6 +101,12 @@ def build(path, customers, orders, seed=SEED, as_of=AS_OF):
         _insert_interactions(connection, rng, histories, days)
     connection.execute("COMMIT")
     connection.close()
+    with app.app_context():
+        # Rows written behind the app's back: compute the RFM inputs a tier run reads.
+        rfm_inputs.rebuild(as_of)
+        db.session.commit()
+        db.session.remove()
+        app.extensions["sqlalchemy"].engine.dispose()
     return path
 
 
@@ -184,6 +194,7 @@ def ensure(customers, orders, rebuild=False):
         partial = path.with_suffix(".partial")
         started = time.perf_counter()
         build(partial, customers, orders)
+        _remove(path)  # with its -wal and -shm, which SQLite would apply to the new file
         os.replace(partial, path)
         print(f"built {path.name}: {customers:,} customers, {orders:,} orders in {time.perf_counter() - started:.1f} s")
     return path

@@ -11,8 +11,9 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select
 
 from app.auth import services as auth_services
+from app.core import demo_plans
 from app.auth.models import Role, User
-from app.customers import tiering
+from app.customers import rfm_inputs, tiering
 from app.customers.models import (
     CHANNELS,
     Customer,
@@ -275,6 +276,7 @@ def _load_customers(as_of):
             })
     db.session.execute(insert(Order), order_rows)
     db.session.execute(insert(Interaction), interaction_rows)
+    rfm_inputs.refresh(customer.id for customer in customers)
     tiering.recompute(as_of=as_of)
 
 
@@ -291,6 +293,8 @@ def load(as_of=None):
     if db.session.scalar(select(func.count()).select_from(Customer)) == 0:
         _load_customers(as_of or date.today())
     seed_catalogue()
+    demo_plans.load_plans({roles[0].value: auth_services.get_by_email(email)
+                           for email, _name, _password, roles, _locale in DEMO_ACCOUNTS}, as_of)
     db.session.commit()
 
 

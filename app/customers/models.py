@@ -13,11 +13,20 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from app.core.constraints import one_of
 from app.extensions import db
+
+
+def equals_one_of(column, values):
+    """`one_of` spelled with OR: SQLite checks `x IN (...)` in a CHECK constraint
+    about as slowly as it writes the row, which counts for the 100,000 rows of a
+    tier run."""
+    return " OR ".join(f"{column} = {value!r}" for value in values)
+
 
 MONEY = Numeric(12, 2)
 # Sums of many orders can pass 10 billion: totals get more digits than one amount.
@@ -206,15 +215,31 @@ class TierRun(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
 
 
+class ClvStep(db.Model):
+    """A run's CLV rank as steps of lifetime spend: a customer of the run whose
+    lifetime spend is at least `lifetime_min` (and below the next higher step) is in
+    the top `top_percent`%. The percent has two decimals, so a run has at most
+    10,001 steps, which is much cheaper to store than a rank for every customer."""
+
+    __tablename__ = "clv_steps"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("tier_runs.id", ondelete="CASCADE"), primary_key=True)
+    lifetime_min: Mapped[Decimal] = mapped_column(MONEY_TOTAL, primary_key=True)
+    top_percent: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+
+
 class TierAssignment(db.Model):
     """A customer's RFM values, tier and lifecycle stage in one run."""
 
     __tablename__ = "tier_assignments"
     __table_args__ = (
-        CheckConstraint(one_of("tier", TIERS), name="tier_known"),
-        CheckConstraint(one_of("lifecycle", LIFECYCLES), name="lifecycle_known"),
-        Index("ix_tier_assignments_run_tier", "run_id", "tier", "customer_id"),
-        Index("ix_tier_assignments_customer", "customer_id", "run_id"),
+        CheckConstraint(equals_one_of("tier", TIERS), name="tier_known"),
+        CheckConstraint(equals_one_of("lifecycle", LIFECYCLES), name="lifecycle_known"),
+        # A run writes 100,000 rows here: the primary key is the only index (on SQLite
+        # the table itself). Pages filter a run's rows by tier, history reads one
+        # customer's row of each run: both fast enough through the key.
+        {"sqlite_with_rowid": False},
     )
 
     run_id: Mapped[int] = mapped_column(ForeignKey("tier_runs.id", ondelete="CASCADE"), primary_key=True)
@@ -227,7 +252,49 @@ class TierAssignment(db.Model):
     first_order_on: Mapped[date | None] = mapped_column(Date)
     last_activity_on: Mapped[date | None] = mapped_column(Date)
     lifetime_spend: Mapped[Decimal] = mapped_column(MONEY_TOTAL, default=Decimal("0"))
-    clv_top_percent: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))  # 4.00 = in the top 4% by lifetime spend
+    # 4.00 = in the top 4% by lifetime spend; None without any spend. Read from the run's steps.
+    clv_top_percent: Mapped[Decimal | None] = column_property(
+        select(ClvStep.top_percent)
+        .where(ClvStep.run_id == run_id, ClvStep.lifetime_min <= lifetime_spend)
+        .order_by(ClvStep.lifetime_min.desc())
+        .limit(1)
+        .correlate_except(ClvStep)
+        .scalar_subquery()
+    )
+
+
+class RfmInputs(db.Model):
+    """A customer's RFM inputs as of `RfmInputsDate.as_of` (the latest tier run's
+    date, or today if later): what a run needs of the customer's orders,
+    interactions and record, so that it reads one row per customer instead of
+    every order. Kept true by `rfm_inputs.refresh` wherever customers, orders or
+    interactions are written; see app/customers/rfm_inputs.py."""
+
+    __tablename__ = "rfm_inputs"
+    # The CLV ranks are read in this order.
+    __table_args__ = (Index("ix_rfm_inputs_lifetime_spend", "lifetime_spend"),)
+
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+    # Registration or first purchase, whichever is earlier, else when the record was created.
+    start_on: Mapped[date] = mapped_column(Date)
+    first_order_on: Mapped[date | None] = mapped_column(Date)
+    last_activity_on: Mapped[date | None] = mapped_column(Date)  # last order or interaction
+    frequency: Mapped[int] = mapped_column(default=0)  # orders in the 12 months up to the date
+    monetary: Mapped[Decimal] = mapped_column(MONEY_TOTAL, default=Decimal("0"))  # their amount
+    lifetime_spend: Mapped[Decimal] = mapped_column(MONEY_TOTAL, default=Decimal("0"))
+    # The first date after `as_of` on which the values may differ: an order leaves
+    # the 12 months, or an order or interaction dated after `as_of` starts to count.
+    valid_until: Mapped[date | None] = mapped_column(Date)
+
+
+class RfmInputsDate(db.Model):
+    """The date that every row of `rfm_inputs` holds the values for (one row)."""
+
+    __tablename__ = "rfm_inputs_date"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    as_of: Mapped[date] = mapped_column(Date)
 
 
 class ImportJob(db.Model):

@@ -23,7 +23,8 @@ SORT_COLUMNS = {
     "recency": TierAssignment.recency_days,
     "frequency": TierAssignment.frequency,
     "monetary": TierAssignment.monetary,
-    "clv": TierAssignment.clv_top_percent,
+    # The CLV rank follows lifetime spend: the bigger the spend, the smaller the top %.
+    "clv": case((TierAssignment.lifetime_spend > 0, -TierAssignment.lifetime_spend)),
     "last_contact": TierAssignment.last_activity_on,
 }
 DEFAULT_SORT = "name"
@@ -76,11 +77,21 @@ def _conditions(filters, today):
     return conditions
 
 
+def _needs_a_row(filters):
+    """Only customers with a row in the run can match."""
+    return bool(filters.tiers or filters.lifecycle or filters.contacted_days is not None)
+
+
+def _reads_customers(filters):
+    return bool(filters.industry or filters.city or filters.tag or (filters.q and filters.q.strip())
+                or filters.silent_days is not None)  # silent: customers without a row too
+
+
 def _join_latest(statement, run, filters):
     on = and_(TierAssignment.customer_id == Customer.id, TierAssignment.run_id == run.id) if run else false()
-    if filters.tiers or filters.lifecycle or filters.contacted_days is not None:
+    if _needs_a_row(filters):
         # Only tiered customers can match: an inner join lets SQLite start from the
-        # run's rows (indexed by tier) instead of probing every customer.
+        # run's rows instead of probing every customer.
         return statement.join(TierAssignment, on)
     return statement.outerjoin(TierAssignment, on)
 
@@ -97,7 +108,14 @@ def customer_select(filters, run, today=None):
 
 
 def count_customers(filters, run, today=None):
-    statement = _join_latest(select(func.count()).select_from(Customer), run, filters)
+    if run is not None and _needs_a_row(filters) and not _reads_customers(filters):
+        # Each row of the run is one customer: count the rows without reading customers.
+        statement = select(func.count()).select_from(TierAssignment).where(TierAssignment.run_id == run.id)
+    else:
+        statement = select(func.count()).select_from(Customer)
+        if _needs_a_row(filters) or filters.silent_days is not None:
+            # Otherwise the join (to at most one row per customer) changes no count: leave it out.
+            statement = _join_latest(statement, run, filters)
     return db.session.scalar(statement.where(*_conditions(filters, today or date.today())))
 
 

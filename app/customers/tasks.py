@@ -1,7 +1,7 @@
 from datetime import date, datetime, timezone
 
 from app.auth.models import User
-from app.customers import import_jobs, tiering
+from app.customers import import_jobs, rfm_inputs, tiering
 from app.customers.import_parsing import ImportFileError
 from app.customers.models import ImportJob
 from app.extensions import celery, db
@@ -24,6 +24,15 @@ def recompute_tiers(as_of=None, user_id=None, requested_at=None):
     run = tiering.recompute(date.fromisoformat(as_of) if as_of else None, triggered_by=user)
     db.session.commit()
     return run.id
+
+
+@celery.task
+def advance_rfm_inputs():
+    """Each night, bring every customer's RFM inputs to the new day (only the customers
+    whose figures change that day are recomputed), so that a tier run, scheduled or
+    asked for, starts from inputs that are already current. Safe to run twice."""
+    rfm_inputs.move_to(date.today())
+    db.session.commit()
 
 
 def refresh_tiers_soon():

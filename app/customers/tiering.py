@@ -1,4 +1,8 @@
-"""RFM values, tiers and lifecycle stages, computed in one SQL statement per run.
+"""RFM values, tiers and lifecycle stages of every customer, stored as dated snapshots.
+
+A run brings every customer's RFM inputs to its date (rfm_inputs.py), then writes
+the snapshot with one INSERT ... SELECT over those inputs, and the CLV ranks as
+steps of lifetime spend (ClvStep) with another.
 
 Definitions (as of a date D, counting only orders and interactions on or before D):
 - R (recency): days from the last order *or* interaction to D; none when neither exists.
@@ -13,24 +17,35 @@ Definitions (as of a date D, counting only orders and interactions on or before 
   (whichever is earlier, else when the record was created), growth up to a year,
   mature after that.
 """
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Numeric, and_, case, cast, func, insert, literal, or_, select
+from sqlalchemy import (
+    Date,
+    Numeric,
+    and_,
+    case,
+    cast,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+)
 
 from app.core.errors import DomainError
+from app.customers import rfm_inputs
 from app.customers.models import (
-    Customer,
-    Interaction,
+    ClvStep,
     Lifecycle,
-    Order,
+    RfmInputs,
     Tier,
     TierAssignment,
     TierRules,
     TierRun,
 )
-from app.customers.sql import date_of, days_between
+from app.customers.sql import days_between
 from app.extensions import db
 
 LIFECYCLE_NEW_DAYS = 90
@@ -93,105 +108,74 @@ def reset_rules(user=None):
     return update_rules(defaults, user)
 
 
-def _year_before(day):
+def _days_before(day, days):
+    """The date `days` days before `day`; a threshold reaching before the calendar
+    starts means no date is that old."""
     try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
-def _earliest(a, b):
-    return case((a.is_(None), b), (b.is_(None), a), (a <= b, a), else_=b)
-
-
-def _latest(a, b):
-    return case((a.is_(None), b), (b.is_(None), a), (a >= b, a), else_=b)
+        return day - timedelta(days=days)
+    except OverflowError:
+        return date.min
 
 
 def assignment_select(as_of, rules, run_id):
-    """SELECT of every customer's row for tier_assignments (no Python loop)."""
-    day = literal(as_of)
+    """SELECT of every customer's row for tier_assignments, from their RFM inputs
+    as of `as_of` (see rfm_inputs.move_to): one table, no join, no Python loop.
+    A rule on R compares dates: R <= 30 is a last activity on or after the day
+    30 days before `as_of`."""
+    since = lambda days: literal(_days_before(as_of, days), Date)  # noqa: E731
     money = lambda value: literal(Decimal(value), Numeric(12, 2))  # noqa: E731
-    window_start = literal(_year_before(as_of))
-    in_window = Order.ordered_on > window_start
-
-    orders = (
-        select(
-            Order.customer_id.label("customer_id"),
-            func.max(Order.ordered_on).label("last_order_on"),
-            func.min(Order.ordered_on).label("first_order_on"),
-            func.count().filter(in_window).label("frequency"),
-            func.round(func.sum(Order.amount).filter(in_window), 2).label("monetary"),
-            func.round(func.sum(Order.amount), 2).label("lifetime"),
-        )
-        .where(Order.ordered_on <= day)
-        .group_by(Order.customer_id)
-        .subquery("o")
-    )
-    contacts = (
-        select(Interaction.customer_id.label("customer_id"), func.max(Interaction.occurred_on).label("last_contact_on"))
-        .where(Interaction.occurred_on <= day)
-        .group_by(Interaction.customer_id)
-        .subquery("i")
-    )
-    last_activity = _latest(orders.c.last_order_on, contacts.c.last_contact_on)
-    recency = days_between(day, last_activity)
-    frequency = func.coalesce(orders.c.frequency, 0)
-    monetary = func.coalesce(orders.c.monetary, 0)
-    first_order_age = days_between(day, orders.c.first_order_on)
-    start = func.coalesce(_earliest(Customer.registered_on, orders.c.first_order_on), date_of(Customer.created_at))
-    age = days_between(day, start)
-
+    inputs = RfmInputs
+    last, frequency, monetary = inputs.last_activity_on, inputs.frequency, inputs.monetary
     tier = case(
-        (and_(recency <= rules.high_r_max, frequency >= rules.high_f_min, monetary >= money(rules.high_m_min)),
+        (and_(last >= since(rules.high_r_max), frequency >= rules.high_f_min, monetary >= money(rules.high_m_min)),
          Tier.HIGH_VALUE.value),
-        (and_(recency >= rules.churn_r_min, frequency <= rules.churn_f_max, monetary <= money(rules.churn_m_max)),
+        (and_(last <= since(rules.churn_r_min), frequency <= rules.churn_f_max, monetary <= money(rules.churn_m_max)),
          Tier.CHURN_RISK.value),
-        (and_(first_order_age <= rules.new_first_days, frequency == rules.new_f, monetary >= money(rules.new_m_min)),
+        (and_(inputs.first_order_on >= since(rules.new_first_days), frequency == rules.new_f,
+              monetary >= money(rules.new_m_min)),
          Tier.NEW.value),
-        (and_(recency <= rules.growth_r_max, frequency.between(rules.growth_f_min, rules.growth_f_max),
+        (and_(last >= since(rules.growth_r_max), frequency.between(rules.growth_f_min, rules.growth_f_max),
               monetary.between(money(rules.growth_m_min), money(rules.growth_m_max))),
          Tier.GROWTH.value),
         else_=Tier.GENERAL.value,
     )
     lifecycle = case(
-        (or_(recency > LIFECYCLE_CHURN_DAYS, and_(last_activity.is_(None), age > LIFECYCLE_CHURN_DAYS)),
+        (or_(last < since(LIFECYCLE_CHURN_DAYS), and_(last.is_(None), inputs.start_on < since(LIFECYCLE_CHURN_DAYS))),
          Lifecycle.CHURN_RISK.value),
-        (age <= LIFECYCLE_NEW_DAYS, Lifecycle.NEW.value),
-        (age <= LIFECYCLE_GROWTH_DAYS, Lifecycle.GROWTH.value),
+        (inputs.start_on >= since(LIFECYCLE_NEW_DAYS), Lifecycle.NEW.value),
+        (inputs.start_on >= since(LIFECYCLE_GROWTH_DAYS), Lifecycle.GROWTH.value),
         else_=Lifecycle.MATURE.value,
-    )
-    clv_top = case(
-        (orders.c.lifetime > 0,
-         func.round(cast(func.cume_dist().over(partition_by=orders.c.lifetime > 0, order_by=orders.c.lifetime.desc()) * 100, Numeric(9, 4)), 2)),
-        else_=None,
     )
     return (
         select(
-            literal(run_id).label("run_id"),
-            Customer.id.label("customer_id"),
-            tier.label("tier"),
-            lifecycle.label("lifecycle"),
-            recency.label("recency_days"),
-            frequency.label("frequency"),
-            monetary.label("monetary"),
-            orders.c.first_order_on,
-            last_activity.label("last_activity_on"),
-            func.coalesce(orders.c.lifetime, 0).label("lifetime_spend"),
-            clv_top.label("clv_top_percent"),
+            literal(run_id), inputs.customer_id, tier, lifecycle, days_between(literal(as_of), last), frequency,
+            monetary, inputs.first_order_on, last, inputs.lifetime_spend,
         )
-        .select_from(Customer)
-        .outerjoin(orders, orders.c.customer_id == Customer.id)
-        .outerjoin(contacts, contacts.c.customer_id == Customer.id)
         # Rows in key order make the snapshot's inserts appends, not random B-tree writes.
-        .order_by(Customer.id)
+        .order_by(inputs.customer_id)
     )
 
 
 COLUMNS = (
     "run_id", "customer_id", "tier", "lifecycle", "recency_days", "frequency", "monetary",
-    "first_order_on", "last_activity_on", "lifetime_spend", "clv_top_percent",
+    "first_order_on", "last_activity_on", "lifetime_spend",
 )
+
+
+def clv_steps_select(run_id):
+    """SELECT of the run's CLV steps: each customer who spent anything is in the top
+    x% by lifetime spend (cume_dist, biggest spender first); one row per x, with
+    the least lifetime spend that has it."""
+    ranked = (
+        select(
+            RfmInputs.lifetime_spend,
+            func.round(cast(func.cume_dist().over(order_by=RfmInputs.lifetime_spend.desc()) * 100,
+                            Numeric(9, 4)), 2).label("top_percent"),
+        )
+        .where(RfmInputs.lifetime_spend > 0)
+        .subquery()
+    )
+    return select(literal(run_id), func.min(ranked.c.lifetime_spend), ranked.c.top_percent).group_by(ranked.c.top_percent)
 
 
 def recompute(as_of=None, triggered_by=None):
@@ -200,8 +184,10 @@ def recompute(as_of=None, triggered_by=None):
     rules = current_rules()
     run = TierRun(as_of=as_of, rules=rules.as_dict(), triggered_by_id=getattr(triggered_by, "id", None))
     db.session.add(run)
-    db.session.flush()
+    db.session.flush()  # first write: on SQLite the transaction now holds the lock
+    rfm_inputs.move_to(as_of)
     db.session.execute(insert(TierAssignment).from_select(COLUMNS, assignment_select(as_of, rules, run.id)))
+    db.session.execute(insert(ClvStep).from_select(("run_id", "lifetime_min", "top_percent"), clv_steps_select(run.id)))
     # Counted rather than taken from rowcount, which not every driver reports for INSERT ... SELECT.
     run.customer_count = db.session.scalar(
         select(func.count()).select_from(TierAssignment).where(TierAssignment.run_id == run.id)

@@ -6,6 +6,7 @@ import pytest
 
 from app.customers import queries, tiering
 from app.customers.models import Lifecycle, Tier
+from app.extensions import db
 
 AS_OF = date(2026, 11, 23)
 
@@ -180,9 +181,16 @@ def test_pager_numbers():
     assert queries.Page(rows=[], total=0, number=1).nearby() == [1]
 
 
-def test_count_matches_rows(sample):
-    filters = queries.CustomerFilters(city="杭州")
-    assert queries.count_customers(filters, sample["run"], today=AS_OF) == 2
+@pytest.mark.parametrize("filters", [
+    {}, {"city": "杭州"}, {"tiers": (Tier.CHURN_RISK, Tier.GROWTH)}, {"tiers": (Tier.GROWTH,), "city": "杭州"},
+    {"lifecycle": Lifecycle.MATURE}, {"contacted_days": 30}, {"silent_days": 30}, {"silent_days": 30, "tag": "制造业"},
+])
+def test_count_matches_rows(sample, make_customer, filters):
+    """The count reads the run's rows alone, the customers alone or both, as the filters need."""
+    make_customer(name="Golf 新录入", city="杭州")  # added after the run: no row in it
+    filters = queries.CustomerFilters(**filters)
+    rows = db.session.execute(queries.customer_select(filters, sample["run"], today=AS_OF)).all()
+    assert queries.count_customers(filters, sample["run"], today=AS_OF) == len(rows) > 0
 
 
 def test_money_stays_decimal(sample):

@@ -203,15 +203,16 @@ def test_snapshots_show_movement_between_runs(rfm_customer, make_order):
 
 
 def test_recompute_runs_one_insert_whatever_the_customer_count(rfm_customer, count_queries):
+    today = date.today()  # the day the writers keep the RFM inputs for
     for _ in range(3):
         rfm_customer(10, 8, "12000.00")
-    tiering.current_rules()  # the first call creates the rules row
+    tiering.recompute(today)  # creates the rules row and the RFM inputs
     with count_queries() as few:
-        tiering.recompute(AS_OF)
+        tiering.recompute(today)
     for _ in range(20):
         rfm_customer(50, 3, "4000.00")
     with count_queries() as many:
-        tiering.recompute(AS_OF)
+        tiering.recompute(today)
     assert len(many) == len(few)
 
 
