@@ -65,6 +65,10 @@ def _beat_schedule():
 
     housekeeping = {
         "expire-stale-imports": {"task": "app.customers.tasks.expire_stale_imports", "schedule": crontab(minute=30, hour=3)},
+        "advance-rfm-inputs": {"task": "app.customers.tasks.advance_rfm_inputs", "schedule": crontab(minute=10, hour=0)},
+        # Reminders and nudges to guests; REMINDER_CRON_MINUTE: the minute of each hour.
+        "send-due-reminders": {"task": "app.invitations.tasks.send_due_reminders",
+                               "schedule": crontab(minute=os.environ.get("REMINDER_CRON_MINUTE", "5"))},
     }
     spec = os.environ.get("TIER_RECOMPUTE_CRON", "").strip() or DEFAULT_TIER_RECOMPUTE_CRON
     if spec.lower() == "off":
@@ -121,6 +125,8 @@ def load_config(instance_path, overrides=None):
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600 per minute"),
         # The personal calendar feed (a token URL): requests per client address.
         "CALENDAR_FEED_RATE_LIMIT": os.environ.get("CALENDAR_FEED_RATE_LIMIT", "60 per minute"),
+        # The guests' RSVP pages (token URLs: page, QR code, .ics together): requests per client address.
+        "RSVP_RATE_LIMIT": os.environ.get("RSVP_RATE_LIMIT", "60 per minute"),
         # Internationalisation
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("RAPPORT_TIMEZONE", "Asia/Shanghai"),

@@ -25,6 +25,7 @@ from sqlalchemy import event
 
 from app import create_app
 from app.auth import services as auth_services
+from app.core import demo_plans
 from app.extensions import db
 from tests.backends import BACKENDS
 
@@ -173,6 +174,7 @@ _external_ids = itertools.count(1)
 def make_customer(app):
     """`make_customer(name=..., tags=["制造业"], ...)`: a committed customer."""
     from app.customers.models import Customer, CustomerTag
+    from app.customers.rfm_inputs import refresh
 
     def make(tags=(), **fields):
         number = next(_external_ids)
@@ -182,6 +184,8 @@ def make_customer(app):
         customer = Customer(**fields)
         customer.tag_rows = [CustomerTag(tag=tag) for tag in tags]
         db.session.add(customer)
+        db.session.flush()
+        refresh([customer.id])  # every writer of customers, orders or interactions keeps the RFM inputs
         db.session.commit()
         return customer
 
@@ -194,11 +198,14 @@ def make_order(app):
     from decimal import Decimal
 
     from app.customers.models import Order
+    from app.customers.rfm_inputs import refresh
 
     def make(customer, ordered_on, amount="100.00", **fields):
         fields.setdefault("external_id", f"O{next(_external_ids):06d}")
         order = Order(customer_id=customer.id, ordered_on=ordered_on, amount=Decimal(str(amount)), **fields)
         db.session.add(order)
+        db.session.flush()
+        refresh([customer.id])
         db.session.commit()
         return order
 
@@ -208,10 +215,13 @@ def make_order(app):
 @pytest.fixture
 def make_interaction(app):
     from app.customers.models import Interaction
+    from app.customers.rfm_inputs import refresh
 
     def make(customer, occurred_on, channel="phone", note=None):
         interaction = Interaction(customer_id=customer.id, occurred_on=occurred_on, channel=channel, note=note)
         db.session.add(interaction)
+        db.session.flush()
+        refresh([customer.id])
         db.session.commit()
         return interaction
 
@@ -286,16 +296,7 @@ def make_plan(app, make_user, make_event_type):
 
 
 # DOMAIN.md section 6: the source's worked example, (category, description, quantity, unit, unit price).
-SOURCE_BUDGET = (
-    ("venue", "宴会场地及设备、培训室", "1", "项", "8000.00"),
-    ("materials", "海报、邀请函、宣传册、定制礼品", "1", "批", "5000.00"),
-    ("gifts", "抽奖奖品、伴手礼", "1", "批", "12000.00"),
-    ("personnel", "主持人、礼仪、临时人员", "1", "项", "3000.00"),
-    ("catering", "宴会餐饮 200元/人 × 50人", "50", "人", "200.00"),
-    ("catering", "茶歇", "1", "项", "2000.00"),
-    ("promotion", "推文设计、短信10000条、社群推广", "1", "项", "2000.00"),
-    ("contingency", "应急备用金", "1", "项", "4200.00"),
-)
+SOURCE_BUDGET = demo_plans.SOURCE_BUDGET
 
 
 @pytest.fixture
@@ -320,15 +321,34 @@ def make_budget(app, make_plan):
     return make
 
 
+_guest_numbers = itertools.count(1)
+
+
 @pytest.fixture
-def route_ids(make_user, make_customer, make_event_type, make_plan, make_budget):
+def make_invitation(app, make_plan):
+    """`make_invitation(plan=None, name=..., email=..., **add_guest_arguments)`: a committed
+    invitation added through the service (with its three tokens)."""
+    from app.invitations.services import add_guest
+
+    def make(plan=None, name=None, email=None, **fields):
+        number = next(_guest_numbers)
+        invitation = add_guest(plan or make_plan(), None, name=name or f"嘉宾{number}",
+                               email=email or f"guest{number}@example.com", **fields)
+        db.session.commit()
+        return invitation
+
+    return make
+
+
+@pytest.fixture
+def route_ids(make_user, make_customer, make_event_type, make_plan, make_budget, make_invitation):
     """Ids for the paths of the route-access tables: one existing row of each kind."""
     from datetime import date
 
     from app.auth.models import ApiToken
     from app.customers.models import ImportJob
     from app.customers.tiering import recompute
-    from app.events.plan_models import RoleAssignment
+    from app.events.plan_models import PlanGoal, RoleAssignment
 
     other = make_user(roles=("staff",))
     customer = make_customer()
@@ -339,9 +359,16 @@ def route_ids(make_user, make_customer, make_event_type, make_plan, make_budget)
     db.session.add_all([job, token])
     run = recompute(date(2026, 1, 1))
     assignment = RoleAssignment(plan_id=plan.id, role="execution_team", user_id=other.id)
-    db.session.add(assignment)
+    goal = PlanGoal(plan_id=plan.id, text="复购率提升15%", metric="repurchase_rate", target=Decimal("35"),
+                    deadline=plan.event_day)
+    db.session.add_all([assignment, goal])
     db.session.commit()
     budget = make_budget(plan=plan)
+    invitation = make_invitation(plan=plan)
+    from app.invitations.sending import queue
+
+    send_job = queue(plan, [invitation.id], "invitation", None)
+    db.session.commit()
     return {
         "other_user_id": other.id,
         "customer_id": customer.id,
@@ -352,8 +379,12 @@ def route_ids(make_user, make_customer, make_event_type, make_plan, make_budget)
         "plan_id": plan.id,
         "plan_task_id": plan.tasks[0].id,
         "role_assignment_id": assignment.id,
+        "plan_goal_id": goal.id,
         "budget_revision_id": budget.id,
         "budget_line_id": budget.lines[0].id,
+        "invitation_id": invitation.id,
+        "rsvp_token": invitation.rsvp_token,
+        "send_job_id": send_job.id,
     }
 
 
@@ -373,11 +404,11 @@ class ApiClient:
         return self.client.post(path, headers=self._headers(headers), **kwargs)
 
 
-def new_api(app, name="ERP"):
-    """An API client of `app` holding a new token (`.token`)."""
+def new_api(app, name="ERP", acts_for=None):
+    """An API client of `app` holding a new token (`.token`), acting for the user `acts_for`."""
     from app.auth import api_tokens
 
-    token, secret = api_tokens.create_token(name, None)
+    token, secret = api_tokens.create_token(name, None, acts_for)
     db.session.commit()
     return ApiClient(app.test_client(), secret, token)
 

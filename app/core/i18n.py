@@ -1,6 +1,7 @@
-"""Language choice: the ?lang= switch (remembered in a cookie), the user's own
-setting, then the browser's Accept-Language."""
-from flask import current_app, has_request_context, request
+"""Language choice: the ?lang= switch (remembered in a cookie), a page's own language
+(`g.page_locale`: a guest's RSVP page speaks the invitation's), the user's own setting,
+then the browser's Accept-Language."""
+from flask import current_app, g, has_request_context, request
 from flask_login import current_user
 
 LANG_COOKIE = "lang"
@@ -13,6 +14,8 @@ def select_locale():
     asked = request.args.get("lang")
     if asked in languages:
         return asked
+    if g.get("page_locale") in languages:
+        return g.page_locale
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     cookie = request.cookies.get(LANG_COOKIE)

@@ -1,10 +1,11 @@
 """The shared core of the guest list: per-plan settings, tokens, adding a guest without
 duplicates, seats against capacity, and the waitlist's promotion."""
+import re
 import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select, update
 
 from app.core.errors import DomainError
 from app.events import activity
@@ -19,6 +20,7 @@ from app.invitations.models import (
 )
 
 TOKEN_BYTES = 24  # 192 bits of randomness, 32 URL-safe characters
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 TOKEN_COLUMNS = {
     TokenKind.RSVP: Invitation.rsvp_token,
     TokenKind.CHECKIN: Invitation.checkin_token,
@@ -49,15 +51,21 @@ def settings_for(plan):
     return settings
 
 
+def well_formed(token):
+    """URL-safe base64 of at most 64 characters: anything else is never looked up (a NUL
+    byte, say, would make PostgreSQL refuse the query)."""
+    return bool(token) and TOKEN_SHAPE.fullmatch(token) is not None
+
+
 def by_token(kind, token):
     """The invitation holding `token` for `kind`, or None (malformed tokens too)."""
-    if not token or len(token) > 64:
+    if not well_formed(token):
         return None
     return db.session.scalar(select(Invitation).where(TOKEN_COLUMNS[TokenKind(kind)] == token))
 
 
 def is_revoked(kind, token):
-    revoked = db.session.get(RevokedToken, token) if token and len(token) <= 64 else None
+    revoked = db.session.get(RevokedToken, token) if well_formed(token) else None
     return revoked is not None and revoked.kind == kind
 
 
@@ -88,7 +96,7 @@ def seats_free(plan):
     return max(plan.capacity - seats_taken(plan.id), 0)
 
 
-def _next_waitlist_position(plan_id):
+def next_waitlist_position(plan_id):
     return (db.session.scalar(
         select(func.max(Invitation.waitlist_position)).where(Invitation.plan_id == plan_id)
     ) or 0) + 1
@@ -116,7 +124,7 @@ def add_guest(plan, user, *, name, email=None, phone=None, company=None, locale=
         tier=tier, status=GuestStatus.GUEST if free is None or free > 0 else GuestStatus.WAITLIST, **new_tokens(),
     )
     if invitation.status == GuestStatus.WAITLIST:
-        invitation.waitlist_position = _next_waitlist_position(plan.id)
+        invitation.waitlist_position = next_waitlist_position(plan.id)
     db.session.add(invitation)
     db.session.flush()
     activity.record(plan, user, "guests.added", guest=invitation.name, status=invitation.status)
@@ -146,6 +154,11 @@ def promote_waitlist(plan):
 
 
 def mark_opened(invitation):
-    """The first visit of the RSVP page counts as opened (no tracking pixels)."""
-    if invitation.opened_at is None:
-        invitation.opened_at = datetime.now()
+    """The first visit of the RSVP page counts as opened (no tracking pixels). One UPDATE that
+    reads nothing first (not even an expired `invitation`): of two visits at once only the first
+    changes the row, and it can open a transaction of its own (SQLite: see the RSVP view)."""
+    db.session.execute(
+        update(Invitation).where(Invitation.id == inspect(invitation).identity[0], Invitation.opened_at.is_(None))
+        .values(opened_at=datetime.now()),
+        execution_options={"synchronize_session": "evaluate"},
+    )

@@ -2,30 +2,69 @@
 message in the outbox folder, which any mail program opens."""
 import smtplib
 import uuid
-from datetime import datetime, timezone
-from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from email import encoders
+from email.header import Header
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 
 
-def build_message(to, subject, text_body, html_body=None, attachments=(), sender=None):
-    """An RFC 5322 message; `attachments` are (filename, mimetype, bytes) triples."""
-    message = EmailMessage()
-    message["From"] = sender or current_app.config["MAIL_DEFAULT_SENDER"]
-    message["To"] = to if isinstance(to, str) else ", ".join(to)
-    message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain="rapport.local")
-    message["Date"] = datetime.now(timezone.utc)
-    message.set_content(text_body)
+def build_message(to, subject, text_body, html_body=None, attachments=(), sender=None, inline_images=()):
+    """An RFC 5322 message; `attachments` are (filename, mimetype, bytes) triples, `inline_images`
+    (content id, mimetype, bytes) triples that the HTML shows as <img src="cid:content id">.
+    Built with email.mime: a tenth of the time of EmailMessage, whose header registry parses every
+    header it sets (it counts when a bulk send builds thousands of messages)."""
+    message = MIMEText(text_body, "plain", "utf-8")
     if html_body:
-        message.add_alternative(html_body, subtype="html")
-    for filename, mimetype, data in attachments:
-        maintype, subtype = mimetype.split("/", 1)
-        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+        html = MIMEText(html_body, "html", "utf-8")
+        if inline_images:
+            html = _multipart("related", [html, *(_part(f"{cid.split('@')[0]}.{mimetype.split('/')[1]}", mimetype,
+                                                         data, "inline", cid) for cid, mimetype, data in inline_images)])
+        message = _multipart("alternative", [message, html])
+    if attachments:
+        message = _multipart("mixed", [message, *(_part(filename, mimetype, data, "attachment")
+                                                  for filename, mimetype, data in attachments)])
+    message["From"] = _address(sender or current_app.config["MAIL_DEFAULT_SENDER"])
+    message["To"] = ", ".join(_address(one) for one in ([to] if isinstance(to, str) else to))
+    message["Subject"] = Header(str(subject), "utf-8") if not str(subject).isascii() else str(subject)
+    message["Message-ID"] = make_msgid(domain="rapport.local")
+    message["Date"] = formatdate(usegmt=True)
     return message
+
+
+def _multipart(subtype, parts):
+    container = MIMEMultipart(subtype)
+    for part in parts:
+        del part["MIME-Version"]  # once, on the whole message
+        container.attach(part)
+    return container
+
+
+def _part(filename, mimetype, data, disposition, content_id=None):
+    maintype, subtype = mimetype.split("/", 1)
+    if maintype == "text":  # as text with its charset, so that mail programs read Chinese right
+        part = MIMEText(data.decode("utf-8"), subtype, "utf-8")
+    else:
+        part = MIMEBase(maintype, subtype)
+        part.set_payload(data)
+        encoders.encode_base64(part)
+    if content_id:
+        part["Content-ID"] = f"<{content_id}>"
+    part.add_header("Content-Disposition", disposition, filename=filename)
+    return part
+
+
+def _address(value):
+    """'Name <e-mail>' with a non-ASCII name encoded (RFC 2047)."""
+    name, email = parseaddr(value)
+    return formataddr((name, email))
 
 
 def render_message(template, to, subject, locale, **context):
@@ -50,7 +89,7 @@ def _smtp_connection(config):
 def write_to_outbox(message, folder):
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     path = folder / f"{stamp}-{uuid.uuid4().hex[:12]}.eml"
     tmp = path.with_suffix(".tmp")
     tmp.write_bytes(bytes(message))
@@ -66,6 +105,18 @@ def send(message):
     with _smtp_connection(config) as smtp:
         smtp.send_message(message)
     return None
+
+
+@contextmanager
+def connection():
+    """One connection for many messages: yields `deliver(message)`, over a single SMTP session
+    (no handshake per message), or into the outbox folder when `MAIL_SERVER` is empty."""
+    config = current_app.config
+    if not config["MAIL_SERVER"]:
+        yield lambda message: write_to_outbox(message, config["MAIL_OUTBOX_DIR"])
+        return
+    with _smtp_connection(config) as smtp:
+        yield smtp.send_message
 
 
 def address(name, email):

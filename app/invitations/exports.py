@@ -1,0 +1,84 @@
+"""The other channels: each guest's short personal message (SMS, WeChat) with their RSVP link,
+as CSV or XLSX, in the guest's language. Only guests holding a seat (status guest) are listed."""
+import csv
+import io
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from sqlalchemy import select
+
+from app.customers.exports import FORMULA_STARTS
+from app.extensions import db
+from app.invitations import messages
+from app.invitations.models import GuestStatus, Invitation
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COLUMNS = ((_l("Name"), 16), (_l("Company"), 26), (_l("Phone"), 16), (_l("E-mail"), 26), (_l("Language"), 8),
+           (_l("Reply"), 10), (_l("Message"), 70), (_l("RSVP link"), 60))
+BATCH = 1000
+
+
+def guests(plan):
+    return db.session.scalars(
+        select(Invitation).where(Invitation.plan_id == plan.id, Invitation.status == GuestStatus.GUEST)
+        .order_by(Invitation.id).execution_options(yield_per=BATCH)
+    )
+
+
+def rows(plan):
+    """[name, company, phone, e-mail, language, reply, message, link] per guest; the event's
+    words are formatted once per language."""
+    event = {}
+    for locale in ("zh", "en"):
+        with force_locale(locale):
+            event[locale] = {"event": plan.title, "date": messages.event_date(plan), "venue": messages.venue(plan),
+                             "template": str(messages.SHORT_TEXT)}
+    languages = {"zh": "中文", "en": "English"}
+    replies = {"pending": _("No answer"), "accepted": _("Accepted"), "declined": _("Declined")}
+    for guest in guests(plan):
+        words = event[guest.locale]
+        link = messages.rsvp_link(guest)
+        values = {**words, "name": guest.name, "company": guest.company or "", "rsvp_link": link}
+        yield [guest.name, guest.company, guest.phone, guest.email, languages[guest.locale], replies[guest.rsvp],
+               messages.fill(words["template"], values), link]
+
+
+def _text(value):
+    """A cell that spreadsheet programs will not run as a formula."""
+    if value is None:
+        return ""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def _xlsx_cell(sheet, value):
+    # openpyxl stores a string starting with "=" as a formula: keep it text.
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def csv_text(plan):
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # Excel reads Chinese correctly with the byte-order mark
+    writer = csv.writer(buffer)
+    writer.writerow([str(label) for label, _width in COLUMNS])
+    writer.writerows([_text(value) for value in row] for row in rows(plan))
+    return buffer.getvalue()
+
+
+def xlsx_bytes(plan):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Guests"))
+    for index, (_label, width) in enumerate(COLUMNS):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    sheet.append([str(label) for label, _width in COLUMNS])
+    for row in rows(plan):
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

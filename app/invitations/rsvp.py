@@ -1,0 +1,127 @@
+"""A guest's answer on the RSVP page: accept with companions (capped, and within the seats
+left), or decline with a reason; changes are allowed until the RSVP deadline. A decline
+(or fewer companions) frees seats, and the waitlist moves up."""
+from datetime import datetime
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app.core.errors import DomainError
+from app.events import (
+    activity,
+    calendar,  # a module: calendar.py imports the events views' labels
+)
+from app.events.plan_models import Plan, PlanState
+from app.extensions import db
+from app.invitations import services
+from app.invitations.models import DeclineReason, GuestStatus, Rsvp
+
+DIETARY_MAX, NOTES_MAX, DECLINE_TEXT_MAX = 200, 1000, 500
+
+
+def deadline(plan, settings):
+    """The last day a guest may answer or change the answer."""
+    return settings.rsvp_deadline or plan.event_day
+
+
+def closed_reason(invitation, settings, today):
+    """Why this invitation cannot be answered now, or None while it can."""
+    plan = invitation.plan
+    if plan.state == PlanState.CANCELLED:
+        return _l("This event has been cancelled.")
+    if invitation.status == GuestStatus.WAITLIST:
+        return _l("You are on the waiting list. As soon as a seat is free, we will send you your invitation.")
+    if invitation.status != GuestStatus.GUEST:
+        return _l("This invitation can no longer be answered.")
+    if today > deadline(plan, settings):
+        return _l("Answers closed on the RSVP deadline.")
+    return None
+
+
+def _seats_held(invitation):
+    if invitation.status != GuestStatus.GUEST or invitation.rsvp == Rsvp.DECLINED:
+        return 0
+    return 1 + invitation.companions
+
+
+def companions_allowed(invitation, settings):
+    """How many companions the guest may bring now: the cap, and the seats left counting
+    the ones the guest already holds. None when no seat is left for the guest at all."""
+    free = services.seats_free(invitation.plan)
+    if free is None:
+        return settings.companions_cap
+    available = free + _seats_held(invitation)  # seats the guest could hold, themselves included
+    return min(settings.companions_cap, available - 1) if available > 0 else None
+
+
+def respond(invitation, settings, accept, companions=0, dietary="", notes="", decline_reason=None,
+            decline_text="", today=None):
+    """Records the guest's answer; returns the invitations promoted from the waitlist (the
+    caller sends them their invitation after the commit). Raises DomainError when refused."""
+    plan = invitation.plan
+    reason = closed_reason(invitation, settings, today or datetime.now().date())
+    if reason is not None:
+        raise DomainError(reason)
+    dietary, notes, decline_text = (dietary or "").strip(), (notes or "").strip(), (decline_text or "").strip()
+    if len(notes) > NOTES_MAX:
+        raise DomainError(_l("Please keep your notes under %(count)s characters.", count=NOTES_MAX), "notes")
+    held = _seats_held(invitation)
+    if accept:
+        _accept(invitation, settings, companions, dietary)
+    else:
+        _decline(invitation, decline_reason, decline_text)
+    invitation.notes = notes
+    invitation.responded_at = datetime.now()
+    services.mark_opened(invitation)
+    db.session.flush()
+    activity.record(plan, None, "guests.answered", guest=invitation.name, rsvp=invitation.rsvp,
+                    companions=invitation.companions)
+    return services.promote_waitlist(plan) if _seats_held(invitation) < held else []
+
+
+def _accept(invitation, settings, companions, dietary):
+    if not isinstance(companions, int) or companions < 0:
+        raise DomainError(_l("Choose the number of companions."), "companions")
+    if companions > settings.companions_cap:
+        raise DomainError(_l("The number of companions is limited to %(count)s.", count=settings.companions_cap),
+                          "companions")
+    if invitation.plan.capacity is not None:
+        # Two guests taking the last seats at once: the plan's row serialises them (PostgreSQL).
+        db.session.execute(select(Plan.id).where(Plan.id == invitation.plan_id).with_for_update())
+        allowed = companions_allowed(invitation, settings)
+        if allowed is None:
+            raise DomainError(_l("Sorry, the event is full."))
+        if companions > allowed:
+            raise DomainError(_l("The event is almost full: the number of companions is limited to %(count)s.",
+                                 count=allowed), "companions")
+    if len(dietary) > DIETARY_MAX:
+        raise DomainError(_l("Please keep dietary needs under %(count)s characters.", count=DIETARY_MAX), "dietary")
+    invitation.rsvp = Rsvp.ACCEPTED
+    invitation.companions = companions
+    invitation.dietary = dietary
+    invitation.decline_reason, invitation.decline_text = None, ""
+
+
+def _decline(invitation, decline_reason, decline_text):
+    if decline_reason not in {reason.value for reason in DeclineReason}:
+        raise DomainError(_l("Choose a reason from the list."), "decline_reason")
+    if len(decline_text) > DECLINE_TEXT_MAX:
+        raise DomainError(_l("Please keep this under %(count)s characters.", count=DECLINE_TEXT_MAX), "decline_text")
+    invitation.rsvp = Rsvp.DECLINED
+    invitation.companions = 0
+    invitation.dietary = ""
+    invitation.decline_reason, invitation.decline_text = decline_reason, decline_text
+
+
+def invitation_calendar(invitation, base_url, link):
+    """The event as an iCalendar file in the guest's language, with the same stable UID as the
+    plan's own file (so a calendar app updates its copy), linking to the guest's `link`."""
+    plan = invitation.plan
+    with force_locale(invitation.locale):
+        ical = calendar._calendar(plan.title)
+        event = calendar._event(plan, f"plan-{plan.id}@{calendar._host(base_url)}", calendar._stamp(plan))
+        event.pop("url")  # the plan page is for the team; the guest's is their RSVP page
+        event.add("url", link)
+        ical.add_component(event)
+        return calendar._finished(ical, [plan])

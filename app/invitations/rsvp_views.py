@@ -1,0 +1,145 @@
+"""The guest's own pages by personal link, no login: the RSVP page, the check-in QR code once
+accepted, and the event's .ics. Every wrong link (unknown, malformed, revoked, withdrawn) gets
+the same friendly 404 page, which reveals nothing."""
+from datetime import datetime
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale, get_timezone, refresh
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from app.auth.access import public
+from app.core.errors import DomainError
+from app.core.http import external_url
+from app.extensions import db, limiter
+from app.invitations import qr, rsvp, sending, services
+from app.invitations.models import GuestStatus, Rsvp, TokenKind
+from app.invitations.rsvp_forms import ACCEPT, DECLINE_REASON_LABELS, RsvpForm
+from app.invitations.views import bp
+
+# One budget per client address, shared by the token routes (a page view loads its QR code too).
+rsvp_rate_limit = limiter.shared_limit(lambda: current_app.config["RSVP_RATE_LIMIT"], scope="rsvp")
+
+
+class InvalidLink(Exception):
+    """Whatever was wrong with the link: answered by `invalid_link`, always the same page."""
+
+
+@bp.errorhandler(InvalidLink)
+def invalid_link(error):
+    return render_template("invitations/rsvp_invalid.html"), 404
+
+
+def _guest(token):
+    """The invitation of an RSVP link, its page in the guest's language; else InvalidLink."""
+    invitation = services.by_token(TokenKind.RSVP, token)
+    if invitation is None or invitation.status in (GuestStatus.REMOVED, GuestStatus.FLAGGED):
+        raise InvalidLink()
+    g.page_locale = invitation.locale
+    refresh()  # forget a language chosen before the invitation was known
+    return invitation
+
+
+def _today():
+    return datetime.now(get_timezone()).date()
+
+
+def _rsvp_url(invitation, **values):
+    """The page's address, keeping a language the guest switched to."""
+    lang = request.args.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        values["lang"] = lang
+    return url_for("invitations.rsvp", token=invitation.rsvp_token, **values)
+
+
+# `path`: a token with a slash in it (even %2F) still reaches the friendly page.
+@bp.route("/rsvp/<path:token>", methods=["GET", "POST"], endpoint="rsvp")
+@public
+@rsvp_rate_limit
+def rsvp_page(token):
+    invitation = _guest(token)
+    settings = services.settings_for(invitation.plan)
+    form = RsvpForm()
+    if request.method == "GET":
+        form.fill(invitation)
+        if invitation.opened_at is None and not current_user.is_authenticated:  # the team's previews do not count
+            # SQLite cannot turn this request's read into a write once another guest has written
+            # ("database is locked"): end the read, so the UPDATE starts a transaction and waits its turn.
+            db.session.commit()
+            services.mark_opened(invitation)
+            db.session.commit()
+    elif form.validate_on_submit():
+        try:
+            promoted = rsvp.respond(
+                invitation, settings, form.answer.data == ACCEPT, form.companions.data, form.dietary.data,
+                form.notes.data, form.decline_reason.data, form.decline_text.data, _today())
+        except DomainError as error:
+            db.session.rollback()
+            (form[error.field].errors if error.field else form.form_errors).append(error.message)
+        else:
+            db.session.commit()
+            _invite(invitation.plan, promoted)
+            flash(_("Thank you, your answer has been saved.") if invitation.rsvp == Rsvp.ACCEPTED
+                  else _("Thank you for letting us know."), "success")
+            return redirect(_rsvp_url(invitation))
+    return _render(invitation, settings, form)
+
+
+def _invite(plan, promoted):
+    """Guests moved up from the waitlist get their invitation, after the commit."""
+    if not promoted:
+        return
+    job = sending.queue(plan, [guest.id for guest in promoted], "invitation", None)
+    db.session.commit()
+    if job is not None:
+        sending.dispatch(job)
+
+
+def _render(invitation, settings, form):
+    # Up to the cap: the seats left are checked when the answer is sent, so that showing the
+    # page never sums up the guest list (bench/README.md, RSVP page).
+    form.companions.choices = [SelectChoice(n, str(n)) for n in range(settings.companions_cap + 1)]
+    other = "en" if str(get_locale()) == "zh" else "zh"
+    page = render_template(
+        "invitations/rsvp.html", invitation=invitation, plan=invitation.plan, form=form,
+        closed=rsvp.closed_reason(invitation, settings, _today()), deadline=rsvp.deadline(invitation.plan, settings),
+        reason_labels=DECLINE_REASON_LABELS,
+        action=_rsvp_url(invitation), switch_url=url_for("invitations.rsvp", token=invitation.rsvp_token, lang=other),
+        switch_lang=other,
+    )
+    return page, {"Cache-Control": "private, no-cache"}  # the guest's own data: no shared caches
+
+
+@bp.route("/rsvp/<token>/qr.png")
+@public
+@rsvp_rate_limit
+def rsvp_qr(token):
+    """The check-in code, once the guest has accepted; private to the guest's browser."""
+    invitation = _guest(token)
+    if invitation.status != GuestStatus.GUEST or invitation.rsvp != Rsvp.ACCEPTED:
+        raise InvalidLink()
+    response = Response(qr.checkin_png(invitation.checkin_token), mimetype="image/png",
+                        headers={"Cache-Control": "private, no-cache"})
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.route("/rsvp/<token>/event.ics")
+@public
+@rsvp_rate_limit
+def rsvp_ics(token):
+    invitation = _guest(token)
+    link = external_url(current_app, "invitations.rsvp", token=invitation.rsvp_token)
+    body = rsvp.invitation_calendar(invitation, current_app.config["BASE_URL"], link)
+    return Response(body, content_type="text/calendar; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="event.ics"', "Cache-Control": "private, no-cache"})

@@ -1,0 +1,211 @@
+"""Bulk sending through the outbox: once per guest and kind (a second click, a task run twice),
+an SMTP server that is down and comes back, a message the server refuses, progress and retry."""
+import pytest
+from aiosmtpd.controller import Controller
+from celery.exceptions import Retry
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.invitations import sending
+from app.invitations.models import GuestStatus, MessageState, OutboxMessage, SendJob
+from app.invitations.tasks import backoff, send_job
+from tests.backends import free_port
+from tests.invitations.test_messages import parsed
+from tests.mail.test_mail import Collector
+
+
+class Flaky(Collector):
+    """Answers 421 (try later) to the message number `busy_at`, 550 to the addresses in `refused`."""
+
+    def __init__(self, busy_at=None, refused=()):
+        super().__init__()
+        self.calls, self.busy_at, self.refused = 0, busy_at, set(refused)
+
+    async def handle_DATA(self, server, session, envelope):
+        self.calls += 1
+        if self.calls == self.busy_at:
+            return "421 4.3.2 Busy, try again later"
+        if self.refused & set(envelope.rcpt_tos):
+            return "550 5.1.1 Mailbox unavailable"
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def guests(make_plan, make_invitation):
+    """Five guests holding a seat, and one waitlisted, one flagged, one removed."""
+    plan = make_plan(title="Customer day")
+    seated = [make_invitation(plan=plan, name=f"Guest {n}", email=f"g{n}@example.com", locale="en") for n in range(5)]
+    for status in (GuestStatus.WAITLIST, GuestStatus.FLAGGED, GuestStatus.REMOVED):
+        make_invitation(plan=plan, name=status.value, email=f"{status.value}@example.com").status = status
+    db.session.commit()
+    return plan, seated
+
+
+def server(handler, port=None):
+    controller = Controller(handler, hostname="127.0.0.1", port=port or free_port())
+    controller.start()
+    return controller
+
+
+def recipients(handler):
+    return sorted(message["X-RcptTo"] for message in handler.messages)
+
+
+def queue_all(plan):
+    job = sending.queue(plan, None, sending.INVITATION, None)
+    db.session.commit()
+    return job
+
+
+def test_only_seated_guests_are_queued_and_only_once(app, guests):
+    plan, seated = guests
+    job = queue_all(plan)
+    assert sending.progress(job) == {"sent": 0, "failed": 0, "remaining": 5, "total": 5, "finished": False}
+    assert sending.queue(plan, None, sending.INVITATION, None) is None
+    assert sending.queue(plan, [seated[0].id], sending.INVITATION, None) is None
+    assert db.session.scalar(select(func.count(SendJob.id)).where(SendJob.plan_id == plan.id)) == 1
+    # Another kind is another message.
+    assert sending.progress(sending.queue(plan, [seated[0].id], "nudge", None))["total"] == 1
+
+
+def test_two_clicks_send_each_invitation_once(client_as, guests, outbox):
+    plan, seated = guests
+    client = client_as("planner")
+    first = client.post(f"/events/plans/{plan.id}/guests/send")
+    assert first.status_code == 302 and "/sends/" in first.location
+    second = client.post(f"/events/plans/{plan.id}/guests/send", follow_redirects=True)
+    assert "has been sent the invitation already" in second.get_data(as_text=True)
+    sent = outbox()
+    assert sorted(message["To"].addresses[0].addr_spec for message in sent) == [g.email for g in seated]
+    db.session.expire_all()
+    assert all(guest.invited_at is not None for guest in seated)
+    page = client.get(first.location).get_data(as_text=True)
+    assert 'data-count="sent">5<' in page
+
+
+def test_running_the_task_twice_sends_nothing_twice(app, guests, outbox):
+    plan, _seated = guests
+    job = queue_all(plan)
+    send_job.delay(job.id)
+    send_job.delay(job.id)
+    assert len(outbox()) == 5
+    assert sending.progress(job) == {"sent": 5, "failed": 0, "remaining": 0, "total": 5, "finished": True}
+    assert db.session.scalars(select(OutboxMessage.attempts).where(OutboxMessage.job_id == job.id)).all() == [1] * 5
+
+
+def test_smtp_down_then_up_delivers_every_invitation_exactly_once(make_app, guests):
+    plan, seated = guests
+    port = free_port()  # nothing listens yet
+    smtp_app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=2)
+    job = queue_all(plan)
+    with smtp_app.app_context(), pytest.raises(Retry):
+        sending.dispatch(job)
+    assert sending.progress(job)["remaining"] == 5  # still queued, for the retry
+    # The server comes back, but is busy at the third message: the task retries again.
+    handler = Flaky(busy_at=3)
+    controller = server(handler, port)
+    try:
+        with smtp_app.app_context():
+            with pytest.raises(Retry):
+                send_job.delay(job.id)
+            assert sending.progress(job) == {"sent": 2, "failed": 0, "remaining": 3, "total": 5, "finished": False}
+            assert send_job.delay(job.id).get() == {"sent": 5, "failed": 0, "remaining": 0, "total": 5,
+                                                   "finished": True}
+            send_job.delay(job.id)  # a late duplicate of the retry
+    finally:
+        controller.stop()
+    assert recipients(handler) == [guest.email for guest in seated]
+
+
+def test_a_refused_message_fails_with_its_error_and_can_be_retried(make_app, client_as, guests):
+    plan, seated = guests
+    handler = Flaky(refused={seated[1].email})
+    controller = server(handler)
+    smtp_app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    try:
+        job = queue_all(plan)
+        with smtp_app.app_context():
+            sending.dispatch(job)
+        assert sending.progress(job) == {"sent": 4, "failed": 1, "remaining": 0, "total": 5, "finished": True}
+        client = client_as("manager")  # managers follow the progress
+        page = client.get(f"/events/plans/{plan.id}/sends/{job.id}").get_data(as_text=True)
+        assert "Mailbox unavailable" in page and seated[1].email in page
+        assert seated[1].rsvp_token not in page
+        assert client.get(f"/events/plans/{plan.id}/sends/{job.id}/progress").get_json()["failed"] == 1
+        handler.refused.clear()
+        planner = client_as("planner")
+        with smtp_app.test_request_context():
+            assert sending.requeue_failed(job) == 1
+            db.session.commit()
+            sending.dispatch(job)
+    finally:
+        controller.stop()
+    assert sending.progress(job)["sent"] == 5
+    assert recipients(handler) == [guest.email for guest in seated]
+    retry = planner.post(f"/events/plans/{plan.id}/sends/{job.id}/retry", follow_redirects=True)
+    assert "No message of this send is waiting or failed" in retry.get_data(as_text=True)
+
+
+def test_progress_is_one_query(app, guests, count_queries):
+    plan, _seated = guests
+    job = queue_all(plan)
+    with count_queries() as queries:
+        sending.progress(job)
+    assert len(queries) == 1
+
+
+def test_the_error_never_shows_a_token(app, guests):
+    _plan, seated = guests
+    error = OSError(f"refused http://x/rsvp/{seated[0].rsvp_token}")
+    text = sending._error_text(error, seated[0])
+    assert seated[0].rsvp_token not in text and seated[0].rsvp_token[:4] in text
+
+
+def test_backoff_grows_to_an_hour():
+    assert [backoff(n) for n in (0, 1, 2, 10)] == [30, 60, 120, 3600]
+
+
+def test_a_guest_taken_off_the_list_after_queueing_is_not_sent(app, guests, outbox):
+    plan, seated = guests
+    job = queue_all(plan)
+    seated[0].status = GuestStatus.REMOVED
+    db.session.commit()
+    send_job.delay(job.id)
+    assert len(outbox()) == 4
+    failed = db.session.scalar(select(OutboxMessage).where(OutboxMessage.invitation_id == seated[0].id))
+    assert failed.state == MessageState.FAILED and "no longer on the list" in failed.last_error
+
+
+def test_the_send_panel_counts_and_lists_sends(client_as, guests):
+    plan, _seated = guests
+    client = client_as("planner")
+    page = client.get(f"/events/plans/{plan.id}/guests").get_data(as_text=True)
+    assert "5 guests with an e-mail address have not been sent the invitation yet." in page
+    client.post(f"/events/plans/{plan.id}/guests/send")
+    page = client.get(f"/events/plans/{plan.id}/guests").get_data(as_text=True)
+    assert "0 guests with an e-mail address" in page and "5 of 5 sent" in page
+
+
+def test_the_received_message_is_the_guests(make_app, guests):
+    plan, seated = guests
+    handler = Collector()
+    controller = server(handler)
+    try:
+        with make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port).app_context():
+            sending.dispatch(queue_all(plan))
+    finally:
+        controller.stop()
+    by_address = {message["X-RcptTo"]: parsed(message) for message in handler.messages}
+    for guest in seated:
+        text = by_address[guest.email].get_body(("plain",)).get_content()
+        assert f"Dear {guest.name}," in text and guest.rsvp_token in text
+        others = [other.rsvp_token for other in seated if other is not guest]
+        assert not any(token in text for token in others)
+
+
+def test_managers_see_the_sends_but_no_send_buttons(client_as, guests):
+    plan, _seated = guests
+    client_as("planner").post(f"/events/plans/{plan.id}/guests/send")
+    page = client_as("manager").get(f"/events/plans/{plan.id}/guests").get_data(as_text=True)
+    assert "5 of 5 sent" in page
+    assert f"/events/plans/{plan.id}/guests/send" not in page and "export.csv" not in page
