@@ -111,7 +111,7 @@ class SettingsForm(FlaskForm):
     reminder_days = ReminderDaysField(_l("Reminders to accepted guests, days before the event"),
                                       description=_l("For example 3,1. Leave empty for no reminders."))
     nudge_on = DateField(_l("Nudge those who have not answered on"), validators=[Optional()])
-    control_share = DecimalField(_l("Control group, % of the eligible held out"), places=2,
+    control_share = DecimalField(_l("Control group: share of the eligible held out (%)"), places=2,
                                  validators=[InputRequired(_l("Enter a percentage from 0 to 50.")),
                                              NumberRange(0, 50, _l("Enter a percentage from 0 to 50."))],
                                  description=_l("Held out at random when the list is built, for the review's "

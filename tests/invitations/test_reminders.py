@@ -72,7 +72,7 @@ def test_nudge_goes_to_invited_guests_without_an_answer_once(answered, outbox):
     db.session.commit()
     send_due_reminders.delay(TODAY.isoformat())
     send_due_reminders.delay((TODAY + timedelta(days=1)).isoformat())
-    assert sent_to(outbox) == [("pending@example.com", "Will you join us? Banquet")]
+    assert sent_to(outbox) == [("pending@example.com", "诚邀您出席：Banquet")]  # in the guest's language
 
 
 def test_nothing_before_the_nudge_date_or_for_past_events(answered, outbox):

@@ -129,7 +129,7 @@ def test_companions_are_offered_up_to_the_cap_and_checked_against_the_seats_left
         client, make_plan, make_invitation):
     plan = make_plan(capacity=3)
     services.settings_for(plan).companions_cap = 3
-    first, second = make_invitation(plan=plan), make_invitation(plan=plan)
+    first, second = make_invitation(plan=plan, locale="en"), make_invitation(plan=plan)
     db.session.commit()
     options = re.findall(r'<option[^>]*value="(\d+)"', client.get(page(first.rsvp_token)).get_data(as_text=True))
     assert options == ["0", "1", "2", "3"]
@@ -142,7 +142,7 @@ def test_companions_are_offered_up_to_the_cap_and_checked_against_the_seats_left
 
 def test_a_full_event_says_so_to_a_guest_who_declined_before(client, make_plan, make_invitation):
     plan = make_plan(capacity=1)
-    first = make_invitation(plan=plan)
+    first = make_invitation(plan=plan, locale="en")
     client.post(page(first.rsvp_token), data={"answer": "decline", "decline_reason": "schedule"})
     make_invitation(plan=plan)  # takes the freed seat
     response = client.post(page(first.rsvp_token), data={"answer": "accept", "companions": "0"})
