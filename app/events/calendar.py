@@ -43,6 +43,20 @@ def plan_calendar(plan, locale, base_url):
         return _finished(calendar, [plan])
 
 
+def guest_calendar(plan, locale, base_url, link=None):
+    """The event alone, for a guest: the plan event's own UID (so a later copy updates the
+    first), without the staff-only link to the plan page; `link` (the guest's RSVP page)
+    in its place when given."""
+    with force_locale(locale):
+        calendar = _calendar(plan.title)
+        event = _event(plan, f"plan-{plan.id}@{_host(base_url)}", _stamp(plan))
+        event.pop("url")
+        if link:
+            event.add("url", link)
+        calendar.add_component(event)
+        return _finished(calendar, [plan])
+
+
 def personal_calendar(user, locale, base_url):
     """The user's feed: the plans where they hold a team role or that they created (not
     cancelled), with their phases, and the tasks of the roles they hold, in one query each."""

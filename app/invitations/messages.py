@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.core.http import external_url
-from app.events.calendar import _calendar, _event, _finished, _host, _stamp
+from app.events.calendar import guest_calendar
 from app.invitations.qr import checkin_png
 from app.mail import services as mail
 
@@ -113,17 +113,6 @@ def render_parts(invitation, settings, locale, kind="invitation", qr_src=f"cid:{
     return subject, text, html
 
 
-def event_ics(plan, locale):
-    """The event as an iCalendar file for guests: the plan's own event UID (stable, so a later
-    copy updates the first), without the staff-only link to the plan page."""
-    with force_locale(locale):
-        calendar = _calendar(plan.title)
-        event = _event(plan, f"plan-{plan.id}@{_host(current_app.config['BASE_URL'])}", _stamp(plan))
-        event.pop("url")
-        calendar.add_component(event)
-        return _finished(calendar, [plan])
-
-
 def invitation_message(invitation, settings, kind="invitation", cache=None):
     """The e-mail of `kind` ("invitation", "reminder_<days>", "nudge", "manual_<job>") to one
     guest. `cache`, a dict kept by the caller, holds the .ics per language across a batch."""
@@ -133,7 +122,7 @@ def invitation_message(invitation, settings, kind="invitation", cache=None):
         subject, text, html = render_parts(invitation, settings, invitation.locale, kind, plan=plan)
         key = ("ics", plan.id, invitation.locale)
         if key not in cache:
-            cache[key] = event_ics(plan, invitation.locale)
+            cache[key] = guest_calendar(plan, invitation.locale, current_app.config["BASE_URL"])
         ics = cache[key]
     return mail.build_message(
         mail.address(invitation.name, invitation.email), subject, text, html,

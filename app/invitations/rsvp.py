@@ -3,15 +3,11 @@ left), or decline with a reason; changes are allowed until the RSVP deadline. A 
 (or fewer companions) frees seats, and the waitlist moves up."""
 from datetime import datetime
 
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.core.errors import DomainError
-from app.events import (
-    activity,
-    calendar,  # a module: calendar.py imports the events views' labels
-)
+from app.events import activity
 from app.events.plan_models import Plan, PlanState
 from app.extensions import db
 from app.invitations import services
@@ -112,16 +108,3 @@ def _decline(invitation, decline_reason, decline_text):
     invitation.companions = 0
     invitation.dietary = ""
     invitation.decline_reason, invitation.decline_text = decline_reason, decline_text
-
-
-def invitation_calendar(invitation, base_url, link):
-    """The event as an iCalendar file in the guest's language, with the same stable UID as the
-    plan's own file (so a calendar app updates its copy), linking to the guest's `link`."""
-    plan = invitation.plan
-    with force_locale(invitation.locale):
-        ical = calendar._calendar(plan.title)
-        event = calendar._event(plan, f"plan-{plan.id}@{calendar._host(base_url)}", calendar._stamp(plan))
-        event.pop("url")  # the plan page is for the team; the guest's is their RSVP page
-        event.add("url", link)
-        ical.add_component(event)
-        return calendar._finished(ical, [plan])

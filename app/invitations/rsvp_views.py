@@ -21,6 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from app.auth.access import public
 from app.core.errors import DomainError
 from app.core.http import external_url
+from app.events.calendar import guest_calendar
 from app.extensions import db, limiter
 from app.invitations import qr, rsvp, sending, services
 from app.invitations.models import GuestStatus, Rsvp, TokenKind
@@ -140,6 +141,6 @@ def rsvp_qr(token):
 def rsvp_ics(token):
     invitation = _guest(token)
     link = external_url(current_app, "invitations.rsvp", token=invitation.rsvp_token)
-    body = rsvp.invitation_calendar(invitation, current_app.config["BASE_URL"], link)
+    body = guest_calendar(invitation.plan, invitation.locale, current_app.config["BASE_URL"], link)
     return Response(body, content_type="text/calendar; charset=utf-8", headers={
         "Content-Disposition": 'attachment; filename="event.ics"', "Cache-Control": "private, no-cache"})
