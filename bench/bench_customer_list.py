@@ -44,10 +44,7 @@ def _prepare(app):
 def run(repeats=15, rebuild=False):
     app = data.make_app(data.ensure(CUSTOMERS, ORDERS, rebuild))
     token = _prepare(app)
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = token
-        session["_fresh"] = True
+    client = data.signed_in_client(app, token)
 
     results = {}
     print(f"customer list: {CUSTOMERS:,} customers, server time per request (median of {repeats})")

@@ -78,10 +78,7 @@ def _measure(plan_id, repeats):
 
 
 def run(repeats=5, rebuild=False):
-    PATH.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        PATH.with_name(PATH.name + suffix).unlink(missing_ok=True)
-    app = data.make_app(PATH)
+    app = data.fresh_app(PATH)
     with app.app_context():
         plan_id = _prepare()
         print(f"guest list: build_from_target + commit, {CUSTOMERS:,} customers in the target tier "

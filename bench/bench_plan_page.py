@@ -59,15 +59,9 @@ def _prepare(app):
 
 
 def run(repeats=20, rebuild=False):
-    PATH.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        PATH.with_name(PATH.name + suffix).unlink(missing_ok=True)
-    app = data.make_app(PATH)
+    app = data.fresh_app(PATH)
     token, plans = _prepare(app)
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = token
-        session["_fresh"] = True
+    client = data.signed_in_client(app, token)
 
     results = {}
     print(f"plan page: server time per request (median of {repeats})")

@@ -41,9 +41,7 @@ PATH = data.DATA_DIR / "rsvp.sqlite"
 
 def _prepare():
     """Fresh schema, one banquet plan and its guests: the guests' RSVP tokens."""
-    for suffix in ("", "-wal", "-shm"):
-        PATH.with_name(PATH.name + suffix).unlink(missing_ok=True)
-    app = data.make_app(PATH)
+    app = data.fresh_app(PATH)
     with app.app_context():
         upgrade(directory=app.extensions["migrate"].directory)
         event_type = EventType(code="banquet", name_zh="答谢宴", name_en="Banquet", active=True, position=1)

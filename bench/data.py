@@ -52,6 +52,22 @@ def make_app(path, **settings):
                        "RAPPORT_ENV": "development", "SECRET_KEY": "bench", **settings})
 
 
+def fresh_app(path, **settings):
+    """An app on a new, empty SQLite database at `path` (any old copy and its WAL removed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _remove(path)
+    return make_app(path, **settings)
+
+
+def signed_in_client(app, session_token):
+    """A test client of `app` signed in as the user with `session_token`."""
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = session_token
+        session["_fresh"] = True
+    return client
+
+
 def _remove(path):
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
