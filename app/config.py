@@ -120,7 +120,7 @@ def load_config(instance_path, overrides=None):
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead of a clock
         # Rate limits: in memory unless Redis is configured.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
-        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": False,  # Retry-After on 429 only (app.core.errors)
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600 per minute"),
         # The personal calendar feed (a token URL): requests per client address.

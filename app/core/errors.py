@@ -1,5 +1,7 @@
 """Domain errors raised by services, and the friendly error pages."""
-from flask import render_template, request
+import time
+
+from flask import make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
@@ -47,9 +49,22 @@ def render_error(code, text=None):
     )
 
 
+def too_many_requests(error):
+    """429 with Retry-After: the limit's headers are not added to every answer (each would
+    cost the rate-limit store another round trip), only to this one."""
+    from app.extensions import limiter
+
+    response = make_response(render_error(429))
+    limit = limiter.current_limit
+    if limit is not None:
+        response.headers["Retry-After"] = str(max(1, int(limit.reset_at - time.time())))
+    return response
+
+
 def register_error_handlers(app):
-    for code in (400, 403, 404, 405, 429):
+    for code in (400, 403, 404, 405):
         app.register_error_handler(code, lambda error, code=code: render_error(code))
+    app.register_error_handler(429, too_many_requests)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

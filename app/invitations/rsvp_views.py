@@ -43,7 +43,10 @@ def invalid_link(error):
 
 def _guest(token):
     """The invitation of an RSVP link, its page in the guest's language; else InvalidLink."""
-    invitation = services.by_token(TokenKind.RSVP, token)
+    return _valid(services.by_token(TokenKind.RSVP, token))
+
+
+def _valid(invitation):
     if invitation is None or invitation.status in (GuestStatus.REMOVED, GuestStatus.FLAGGED):
         raise InvalidLink()
     g.page_locale = invitation.locale
@@ -68,18 +71,21 @@ def _rsvp_url(invitation, **values):
 @public
 @rsvp_rate_limit
 def rsvp_page(token):
-    invitation = _guest(token)
-    settings = services.settings_for(invitation.plan)
+    invitation, settings = services.with_settings_by_token(TokenKind.RSVP, token)
+    _valid(invitation)
     form = RsvpForm()
     if request.method == "GET":
         form.fill(invitation)
+        page = _render(invitation, settings, form)
         if invitation.opened_at is None and not current_user.is_authenticated:  # the team's previews do not count
-            # SQLite cannot turn this request's read into a write once another guest has written
-            # ("database is locked"): end the read, so the UPDATE starts a transaction and waits its turn.
+            # After rendering: committing expires what was read. And SQLite cannot turn this request's
+            # read into a write once another guest has written ("database is locked"): end the read,
+            # so that the UPDATE starts a transaction of its own and waits its turn.
             db.session.commit()
             services.mark_opened(invitation)
             db.session.commit()
-    elif form.validate_on_submit():
+        return page
+    if form.validate_on_submit():
         try:
             promoted = rsvp.respond(
                 invitation, settings, form.answer.data == ACCEPT, form.companions.data, form.dietary.data,

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, inspect, select, update
+from sqlalchemy.orm import contains_eager
 
 from app.core.errors import DomainError
 from app.events import activity
@@ -58,10 +59,31 @@ def well_formed(token):
 
 
 def by_token(kind, token):
-    """The invitation holding `token` for `kind`, or None (malformed tokens too)."""
+    """The invitation holding `token` for `kind`, with its plan, in one SELECT; or None
+    (malformed tokens too)."""
+    query = _by_token(kind, token)
+    return None if query is None else db.session.scalar(query)
+
+
+def with_settings_by_token(kind, token):
+    """(invitation, its plan's settings) for `token`, in one SELECT; or (None, None). The
+    guests' page needs both on every visit (bench/README.md, RSVP page)."""
+    query = _by_token(kind, token)
+    row = None if query is None else db.session.execute(
+        query.add_columns(InvitationSettings)
+        .outerjoin(InvitationSettings, InvitationSettings.plan_id == Invitation.plan_id)
+        ).first()
+    if row is None:
+        return None, None
+    invitation, settings = row
+    return invitation, settings or settings_for(invitation.plan)
+
+
+def _by_token(kind, token):
     if not well_formed(token):
         return None
-    return db.session.scalar(select(Invitation).where(TOKEN_COLUMNS[TokenKind(kind)] == token))
+    return (select(Invitation).join(Invitation.plan).options(contains_eager(Invitation.plan))
+            .where(TOKEN_COLUMNS[TokenKind(kind)] == token))
 
 
 def is_revoked(kind, token):
