@@ -62,7 +62,7 @@ def _init_extensions(app):
     for module in MODEL_MODULES:
         import_module(module)
     from app.auth import services as auth_services
-    from app.core.i18n import select_locale
+    from app.core.i18n import install_request_domain, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -70,6 +70,7 @@ def _init_extensions(app):
     limiter.init_app(app)
     bootstrap.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    install_request_domain(app)
     init_celery(app)
 
     login_manager.init_app(app)

@@ -2,6 +2,8 @@
 (`g.page_locale`: a guest's RSVP page speaks the invitation's), the user's own setting,
 then the browser's Accept-Language."""
 from flask import current_app, g, has_request_context, request
+from flask_babel import Domain
+from flask_babel import _get_current_context as babel_context
 from flask_login import current_user
 
 LANG_COOKIE = "lang"
@@ -30,3 +32,23 @@ def remember_language(response, code):
         secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
     )
     return response
+
+
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, keeping the request's translations where Flask-Babel's
+    own `refresh` and `force_locale` reset them (`babel_translations`) rather than looking
+    them up again, locale and all, for each of a page's strings."""
+
+    def get_translations(self):
+        context = babel_context()
+        translations = getattr(context, "babel_translations", None)
+        if translations is None:
+            translations = super().get_translations()
+            if context is not None:
+                context.babel_translations = translations
+        return translations
+
+
+def install_request_domain(app):
+    configuration = app.extensions["babel"]
+    configuration.instance.domain_instance = RequestDomain(domain=configuration.default_domain)

@@ -69,7 +69,7 @@ def respond(invitation, settings, accept, companions=0, dietary="", notes="", de
         _decline(invitation, decline_reason, decline_text)
     invitation.notes = notes
     invitation.responded_at = datetime.now()
-    services.mark_opened(invitation)
+    services.mark_opened(invitation.id)
     db.session.flush()
     activity.record(plan, None, "guests.answered", guest=invitation.name, rsvp=invitation.rsvp,
                     companions=invitation.companions)

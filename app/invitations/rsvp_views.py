@@ -2,12 +2,14 @@
 accepted, and the event's .ics. Every wrong link (unknown, malformed, revoked, withdrawn) gets
 the same friendly 404 page, which reveals nothing."""
 from datetime import datetime
+from functools import partial
 
 from flask import (
     Response,
     current_app,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -16,6 +18,7 @@ from flask import (
 from flask_babel import get_locale, get_timezone, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import public
@@ -76,15 +79,10 @@ def rsvp_page(token):
     form = RsvpForm()
     if request.method == "GET":
         form.fill(invitation)
-        page = _render(invitation, settings, form)
+        response = make_response(_render(invitation, settings, form))
         if invitation.opened_at is None and not current_user.is_authenticated:  # the team's previews do not count
-            # After rendering: committing expires what was read. And SQLite cannot turn this request's
-            # read into a write once another guest has written ("database is locked"): end the read,
-            # so that the UPDATE starts a transaction of its own and waits its turn.
-            db.session.commit()
-            services.mark_opened(invitation)
-            db.session.commit()
-        return page
+            response.call_on_close(partial(_record_opened, current_app._get_current_object(), invitation.id))
+        return response
     if form.validate_on_submit():
         try:
             promoted = rsvp.respond(
@@ -100,6 +98,19 @@ def rsvp_page(token):
                   else _("Thank you for letting us know."), "success")
             return redirect(_rsvp_url(invitation))
     return _render(invitation, settings, form)
+
+
+def _record_opened(app, invitation_id):
+    """Once the page is sent, its first visit is recorded: the guest does not wait for the write
+    (on SQLite, for the other writers' turns). A session of its own, which has read nothing, so
+    SQLite need not turn a read into a write ("database is locked")."""
+    with app.app_context():
+        try:
+            services.mark_opened(invitation_id)
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+            app.logger.exception("Could not record the first visit of invitation %s", invitation_id)
 
 
 def _invite(plan, promoted):

@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager
 
 from app.core.errors import DomainError
@@ -46,10 +46,14 @@ def settings_for(plan):
     """The plan's invitation settings, created with the defaults on first use."""
     settings = db.session.get(InvitationSettings, plan.id)
     if settings is None:
-        settings = InvitationSettings(plan_id=plan.id, companions_cap=1, reminder_days=[3, 1])
+        settings = default_settings(plan.id)
         db.session.add(settings)
         db.session.flush()
     return settings
+
+
+def default_settings(plan_id):
+    return InvitationSettings(plan_id=plan_id, companions_cap=1, reminder_days=[3, 1])
 
 
 def well_formed(token):
@@ -76,7 +80,7 @@ def with_settings_by_token(kind, token):
     if row is None:
         return None, None
     invitation, settings = row
-    return invitation, settings or settings_for(invitation.plan)
+    return invitation, settings or default_settings(invitation.plan_id)  # not stored: reading writes nothing
 
 
 def _by_token(kind, token):
@@ -175,12 +179,11 @@ def promote_waitlist(plan):
     return promoted
 
 
-def mark_opened(invitation):
+def mark_opened(invitation_id):
     """The first visit of the RSVP page counts as opened (no tracking pixels). One UPDATE that
-    reads nothing first (not even an expired `invitation`): of two visits at once only the first
-    changes the row, and it can open a transaction of its own (SQLite: see the RSVP view)."""
+    reads nothing first: of two visits at once only the first changes the row."""
     db.session.execute(
-        update(Invitation).where(Invitation.id == inspect(invitation).identity[0], Invitation.opened_at.is_(None))
+        update(Invitation).where(Invitation.id == invitation_id, Invitation.opened_at.is_(None))
         .values(opened_at=datetime.now()),
         execution_options={"synchronize_session": "evaluate"},
     )

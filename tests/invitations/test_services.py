@@ -77,7 +77,7 @@ def test_settings_are_created_with_defaults_once(make_plan):
 
 def test_mark_opened_keeps_the_first_visit(make_invitation):
     invitation = make_invitation()
-    services.mark_opened(invitation)
+    services.mark_opened(invitation.id)
     first = invitation.opened_at
-    services.mark_opened(invitation)
+    services.mark_opened(invitation.id)
     assert first is not None and invitation.opened_at == first
