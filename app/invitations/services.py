@@ -1,11 +1,12 @@
 """The shared core of the guest list: per-plan settings, tokens, adding a guest without
 duplicates, seats against capacity, and the waitlist's promotion."""
+import functools
 import re
 import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import contains_eager
 
 from app.core.errors import DomainError
@@ -65,29 +66,32 @@ def well_formed(token):
 def by_token(kind, token):
     """The invitation holding `token` for `kind`, with its plan, in one SELECT; or None
     (malformed tokens too)."""
-    query = _by_token(kind, token)
-    return None if query is None else db.session.scalar(query)
+    if not well_formed(token):
+        return None
+    return db.session.scalar(_by_token(kind), {"token": token})
 
 
 def with_settings_by_token(kind, token):
     """(invitation, its plan's settings) for `token`, in one SELECT; or (None, None). The
     guests' page needs both on every visit (bench/README.md, RSVP page)."""
-    query = _by_token(kind, token)
-    row = None if query is None else db.session.execute(
-        query.add_columns(InvitationSettings)
-        .outerjoin(InvitationSettings, InvitationSettings.plan_id == Invitation.plan_id)
-        ).first()
+    row = db.session.execute(_with_settings_by_token(kind), {"token": token}).first() if well_formed(token) else None
     if row is None:
         return None, None
     invitation, settings = row
     return invitation, settings or default_settings(invitation.plan_id)  # not stored: reading writes nothing
 
 
-def _by_token(kind, token):
-    if not well_formed(token):
-        return None
+# The statements are built once: building one costs about as much as running it.
+@functools.cache
+def _by_token(kind):
     return (select(Invitation).join(Invitation.plan).options(contains_eager(Invitation.plan))
-            .where(TOKEN_COLUMNS[TokenKind(kind)] == token))
+            .where(TOKEN_COLUMNS[TokenKind(kind)] == bindparam("token")))
+
+
+@functools.cache
+def _with_settings_by_token(kind):
+    return (_by_token(kind).add_columns(InvitationSettings)
+            .outerjoin(InvitationSettings, InvitationSettings.plan_id == Invitation.plan_id))
 
 
 def is_revoked(kind, token):
