@@ -150,4 +150,14 @@ def _sqlite_begin(connection):
     """pysqlite delays BEGIN and so breaks SAVEPOINTs; emit it ourselves (the
     recipe from SQLAlchemy's SQLite documentation)."""
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_may_write() else "BEGIN")
+
+
+def _request_may_write():
+    """A request that may write takes SQLite's write lock as its transaction begins, waiting its
+    turn (busy_timeout): a transaction that has read cannot start writing once another connection
+    has written since ("database is locked" at once, no waiting). Pages that only read keep a
+    plain BEGIN and never wait for writers."""
+    from flask import has_request_context, request
+
+    return has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")

@@ -50,11 +50,14 @@ def render_error(code, text=None):
 
 
 def too_many_requests(error):
+    return with_retry_after(make_response(render_error(429)))
+
+
+def with_retry_after(response):
     """429 with Retry-After: the limit's headers are not added to every answer (each would
     cost the rate-limit store another round trip), only to this one."""
     from app.extensions import limiter
 
-    response = make_response(render_error(429))
     limit = limiter.current_limit
     if limit is not None:
         response.headers["Retry-After"] = str(max(1, int(limit.reset_at - time.time())))

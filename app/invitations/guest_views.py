@@ -86,10 +86,7 @@ def _done(plan, message, promoted=()):
     db.session.commit()
     flash(message, "success")
     if promoted:
-        job = sending.queue(plan, [guest.id for guest in promoted], "invitation", current_user)
-        db.session.commit()
-        if job is not None:
-            sending.dispatch(job)
+        sending.invite_promoted(plan, promoted, current_user)
         flash(_("Moved up from the waitlist: %(names)s.", names=", ".join(g.name for g in promoted)), "info")
     return _back(plan)
 

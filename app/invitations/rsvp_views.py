@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import public
+from app.core import errors
 from app.core.errors import DomainError
 from app.core.http import external_url
 from app.events.calendar import guest_calendar
@@ -35,6 +36,9 @@ from app.invitations.views import bp
 rsvp_rate_limit = limiter.shared_limit(lambda: current_app.config["RSVP_RATE_LIMIT"], scope="rsvp")
 
 
+GUEST_ENDPOINTS = {"invitations.rsvp", "invitations.rsvp_qr", "invitations.rsvp_ics"}
+
+
 class InvalidLink(Exception):
     """Whatever was wrong with the link: answered by `invalid_link`, always the same page."""
 
@@ -42,6 +46,15 @@ class InvalidLink(Exception):
 @bp.errorhandler(InvalidLink)
 def invalid_link(error):
     return render_template("invitations/rsvp_invalid.html"), 404
+
+
+@bp.errorhandler(429)
+def too_many_requests(error):
+    """A guest's page refused by the rate limit: in the guests' layout, no staff menu or login link."""
+    if request.endpoint not in GUEST_ENDPOINTS:
+        return errors.too_many_requests(error)
+    page = render_template("invitations/rsvp_busy.html", title=errors.ERROR_TITLES[429], text=errors.ERROR_TEXTS[429])
+    return errors.with_retry_after(make_response(page, 429))
 
 
 def _guest(token):
@@ -93,7 +106,7 @@ def rsvp_page(token):
             (form[error.field].errors if error.field else form.form_errors).append(error.message)
         else:
             db.session.commit()
-            _invite(invitation.plan, promoted)
+            sending.invite_promoted(invitation.plan, promoted, None)
             flash(_("Thank you, your answer has been saved.") if invitation.rsvp == Rsvp.ACCEPTED
                   else _("Thank you for letting us know."), "success")
             return redirect(_rsvp_url(invitation))
@@ -111,16 +124,6 @@ def _record_opened(app, invitation_id):
         except SQLAlchemyError:
             db.session.rollback()
             app.logger.exception("Could not record the first visit of invitation %s", invitation_id)
-
-
-def _invite(plan, promoted):
-    """Guests moved up from the waitlist get their invitation, after the commit."""
-    if not promoted:
-        return
-    job = sending.queue(plan, [guest.id for guest in promoted], "invitation", None)
-    db.session.commit()
-    if job is not None:
-        sending.dispatch(job)
 
 
 def _render(invitation, settings, form):

@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 from app.core.errors import DomainError
+from app.events.plan_models import PlanState
 from app.extensions import db
 from app.invitations import messages
 from app.invitations.models import (
@@ -66,10 +67,28 @@ def accepted_ids(plan_id):
                                        Invitation.rsvp == Rsvp.ACCEPTED)
 
 
+CLOSED_STATES = (PlanState.CANCELLED, PlanState.COMPLETED, PlanState.REVIEWED)
+
+
+def invite_promoted(plan, promoted, user):
+    """Guests moved up from the waitlist get their invitation: call after the commit; commits
+    the send and starts it. Nothing is sent for an event that is cancelled or over."""
+    if not promoted or plan.state in CLOSED_STATES:
+        return None
+    job = queue(plan, [guest.id for guest in promoted], INVITATION, user)
+    db.session.commit()
+    if job is not None:
+        dispatch(job)
+    return job
+
+
 def queue(plan, invitation_ids, kind, user):
     """A SendJob with one queued message per invitation that has none of `kind` yet
     (`invitation_ids` None: every guest of the plan), or None when there is nobody to send to.
-    Flushes; call `dispatch(job)` after the commit."""
+    Flushes; call `dispatch(job)` after the commit. Nothing is sent for an event that is
+    cancelled or over (DomainError)."""
+    if plan.state in CLOSED_STATES:
+        raise DomainError(_l("This event is cancelled or over: no invitation or reminder is sent for it."))
     job = SendJob(plan_id=plan.id, kind=kind, created_by_id=user.id if user else None)
     db.session.add(job)
     db.session.flush()

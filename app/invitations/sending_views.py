@@ -76,6 +76,12 @@ def _job(plan_id, job_id):
     return job
 
 
+def _refused(plan, error):
+    db.session.rollback()
+    flash(error.message, "warning")
+    return redirect(url_for("invitations.guests", plan_id=plan.id))
+
+
 def _started(plan, job, none_text):
     """After the commit: start the job and show its progress, or say there was nobody to send to."""
     if job is None:
@@ -92,7 +98,10 @@ def send_invitations(plan_id):
     plan = _plan(plan_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    job = sending.queue(plan, None, sending.INVITATION, current_user)
+    try:
+        job = sending.queue(plan, None, sending.INVITATION, current_user)
+    except DomainError as error:
+        return _refused(plan, error)
     db.session.commit()
     return _started(plan, job, _("Every guest with an e-mail address has been sent the invitation already."))
 
@@ -103,7 +112,10 @@ def send_reminder_now(plan_id):
     plan = _plan(plan_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    job = reminders.send_now(plan, current_user)
+    try:
+        job = reminders.send_now(plan, current_user)
+    except DomainError as error:
+        return _refused(plan, error)
     db.session.commit()
     return _started(plan, job, _("No guest has accepted yet: there is nobody to remind."))
 

@@ -315,6 +315,9 @@ def test_the_token_pages_are_rate_limited_per_address(make_app, backend, guest):
         page(guest.rsvp_token), f"/rsvp/{guest.rsvp_token}/event.ics", "/rsvp/wrong-guess", page(guest.rsvp_token))]
     assert [answer.status_code for answer in answers] == [200, 200, 404, 429]  # one budget for the page, its files and wrong guesses
     assert 1 <= int(answers[-1].headers["Retry-After"]) <= 60
+    refused = answers[-1].get_data(as_text=True)
+    assert 'data-testid="too-many-requests"' in refused and "guest-page" in refused  # the guests' layout
+    assert 'href="/login"' not in refused and 'id="main-nav"' not in refused
     assert "X-RateLimit-Remaining" not in answers[0].headers  # counting costs a round trip: 429s only
     other = limited.test_client()
     assert other.get(page(guest.rsvp_token), environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 200

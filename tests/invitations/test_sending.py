@@ -83,6 +83,19 @@ def test_two_clicks_send_each_invitation_once(client_as, guests, outbox):
     assert 'data-count="sent">5<' in page
 
 
+@pytest.mark.parametrize("state", ["cancelled", "completed", "reviewed"])
+def test_nothing_is_sent_for_an_event_cancelled_or_over(client_as, guests, outbox, state):
+    plan, seated = guests
+    plan.state = state
+    db.session.commit()
+    client = client_as("planner")
+    for path in (f"/events/plans/{plan.id}/guests/send", f"/events/plans/{plan.id}/reminders/send"):
+        page = client.post(path, follow_redirects=True).get_data(as_text=True)
+        assert "This event is cancelled or over" in page
+    assert sending.invite_promoted(plan, seated[:1], None) is None  # nor to a guest moved up from the waitlist
+    assert outbox() == [] and db.session.scalar(select(func.count(SendJob.id)).where(SendJob.plan_id == plan.id)) == 0
+
+
 def test_running_the_task_twice_sends_nothing_twice(app, guests, outbox):
     plan, _seated = guests
     job = queue_all(plan)
