@@ -1,6 +1,7 @@
 """Demo plans, one at each stage a visitor wants to see: a banquet ready to submit (with
-the source's worked budget), a training waiting for the manager, and a family day that
-took place, was approved and has its actual spend entered."""
+the source's worked budget and a guest list, a few guests having answered), a training
+waiting for the manager, and a family day that took place, was approved and has its actual
+spend entered."""
 from datetime import date, time, timedelta
 from decimal import Decimal
 
@@ -13,7 +14,10 @@ from app.events import goals, roles, workflow
 from app.events.models import EventType
 from app.events.plan_models import Plan
 from app.events.plans import create_plan, update_plan
+from app.core.errors import DomainError
 from app.extensions import db
+from app.invitations import guest_list, rsvp, services
+from app.invitations.models import DeclineReason, GuestStatus, Invitation
 
 # DOMAIN.md section 6: the source's own budget (46,200 with 4,200 contingency).
 SOURCE_BUDGET = (
@@ -61,6 +65,26 @@ def _plan(code, title, day, tiers, guests, venue, content, channels, planner, te
     return plan
 
 
+def _guests(plan, planner, today):
+    """The plan's guest list from its target tier; of its first twelve guests, who have all
+    opened their link, four accepted and four declined."""
+    settings = services.settings_for(plan)
+    settings.companions_cap = 1
+    try:
+        guest_list.build_from_target(plan, planner, seed=20261123)
+    except DomainError:  # customers of one's own, not tiered yet: no guest list
+        return
+    first = db.session.scalars(select(Invitation).where(Invitation.plan_id == plan.id,
+                                                        Invitation.status == GuestStatus.GUEST)
+                               .order_by(Invitation.id).limit(12)).all()
+    for n, guest in enumerate(first):
+        services.mark_opened(guest.id)
+        if n % 3 == 0:
+            rsvp.respond(guest, settings, True, companions=n % 2, dietary="素食" if n == 3 else "", today=today)
+        elif n % 3 == 1:
+            rsvp.respond(guest, settings, False, decline_reason=DeclineReason.SCHEDULE, today=today)
+
+
 def load_plans(users, today=None):
     """Creates the demo plans when there are none. `users`: {role value: User}."""
     if db.session.scalar(select(func.count()).select_from(Plan)):
@@ -73,6 +97,7 @@ def load_plans(users, today=None):
                     "外滩华尔道夫酒店宴会厅", "企业年度成果汇报、客户案例分享、答谢晚宴与抽奖。",
                     ["visit", "email", "phone"], planner, team)
     _budget(banquet, planner, SOURCE_BUDGET)
+    _guests(banquet, planner, today)
 
     training = _plan("training", "成长型客户产品应用培训", today + timedelta(days=40), ["growth"], 40,
                      "公司培训中心 3 楼", "新功能讲解、实操演练与答疑，会后提供试用装。",

@@ -23,3 +23,18 @@ def test_demo_plans_show_each_stage_and_load_once(app):
     assert (str(check.base), str(check.contingency), str(check.total), check.passes) == (
         "42000.00", "4200.00", "46200.00", True)
     assert str(budgets.actual_cost(family)) == "18230.00"
+
+
+def test_the_demo_banquet_has_a_guest_list_with_answers(app):
+    from app.invitations import dashboard
+    from app.invitations.models import Invitation
+
+    demo.load()
+    banquet = db.session.scalar(select(Plan).where(Plan.title == "2026 年度 VIP 客户答谢晚宴"))
+    guests = db.session.scalars(select(Invitation).where(Invitation.plan_id == banquet.id)).all()
+    assert guests and {guest.tier for guest in guests} == {"high_value"}
+    answers = [guest.rsvp for guest in guests]
+    assert answers.count("accepted") == 4 and answers.count("declined") == 4
+    assert sum(guest.opened_at is not None for guest in guests) == 12
+    total = dashboard.funnel(banquet.id).total
+    assert (total.opened, total.accepted, total.declined) == (12, 4, 4)
