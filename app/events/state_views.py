@@ -99,6 +99,15 @@ SENTENCES = {
     "guests.added": _l("added %(guest)s to the guest list"),
     "guests.promoted": _l("moved %(guests)s from the waiting list to the guest list"),
     "guests.token_reissued": _l("sent %(guest)s a new personal link"),
+    "guests.built": _l("built the guest list from the target tiers: %(guests)s guests, %(waitlisted)s on the waiting "
+                       "list, %(held_out)s held out for comparison, %(flagged)s flagged"),
+    "guests.included": _l("included %(guest)s in the guest list"),
+    "guests.removed": _l("took %(guest)s off the guest list"),
+    "guests.moved": _l("moved %(guest)s between the guest list and the waiting list"),
+    "guests.settings_changed": _l("changed the invitation settings"),
+    # The guest answers through the personal link: the guest is the one named (activity_actor).
+    "guests.answered.accepted": _l("accepted the invitation (companions: %(companions)s)"),
+    "guests.answered.declined": _l("declined the invitation"),
 }
 STATE_CHANGE = _l("changed the plan’s state: it was %(previous)s and is now %(state)s")
 UNKNOWN = _l("made a change (%(action)s)")
@@ -132,11 +141,24 @@ def _params(entry):
     return detail
 
 
+@bp.app_template_filter("activity_actor")
+def activity_actor(entry):
+    """Who did it: the user; a guest answering through the personal link; else the API or a task."""
+    if entry.user is not None:
+        return entry.user.name
+    if entry.action == "guests.answered" and (entry.detail or {}).get("guest"):
+        return entry.detail["guest"]
+    return _("API or system")
+
+
 @bp.app_template_filter("activity_sentence")
 def activity_sentence(entry):
     """What the entry did, as a phrase after the person's name, in the reader's language.
     Codes this version does not know still read as a sentence."""
-    code = entry.action + (".withdrawn" if (entry.detail or {}).get("withdrawn") else "")
+    detail = entry.detail or {}
+    code = entry.action + (".withdrawn" if detail.get("withdrawn") else "")
+    if entry.action == "guests.answered":
+        code += f".{detail.get('rsvp')}"
     params = _params(entry)
     for template in (SENTENCES.get(code), STATE_CHANGE if "state" in params else None, UNKNOWN):
         if template is None:

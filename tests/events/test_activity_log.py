@@ -6,7 +6,7 @@ import pytest
 
 from app.budget import approvals
 from app.events import activity
-from app.events.state_views import activity_sentence
+from app.events.state_views import activity_actor, activity_sentence
 from app.extensions import db
 from tests.budget.test_approvals import people, ready_plan  # noqa: F401  (fixtures)
 
@@ -51,6 +51,14 @@ def sentence(plan, action, **detail):
     ("guests.added", {"guest": "张伟", "status": "invited"}, "added 张伟 to the guest list"),
     ("guests.promoted", {"guests": ["张伟", "Anna"]}, "moved 张伟, Anna from the waiting list to the guest list"),
     ("guests.token_reissued", {"guest": "张伟", "kind": "rsvp"}, "sent 张伟 a new personal link"),
+    ("guests.built", {"seed": 7, "guests": 30, "waitlisted": 2, "held_out": 3, "flagged": 4},
+     "built the guest list from the target tiers: 30 guests, 2 on the waiting list, 3 held out for comparison, 4 flagged"),
+    ("guests.included", {"guest": "张伟", "status": "guest"}, "included 张伟 in the guest list"),
+    ("guests.removed", {"guest": "张伟"}, "took 张伟 off the guest list"),
+    ("guests.moved", {"guest": "张伟", "status": "waitlist"}, "moved 张伟 between the guest list and the waiting list"),
+    ("guests.settings_changed", {"companions_cap": 1, "rsvp_deadline": None}, "changed the invitation settings"),
+    ("guests.answered", {"guest": "张伟", "rsvp": "accepted", "companions": 1}, "accepted the invitation (companions: 1)"),
+    ("guests.answered", {"guest": "张伟", "rsvp": "declined", "companions": 0}, "declined the invitation"),
     # Codes this version does not know, or entries missing a value, still read.
     ("role.assigned", {"role": "project_lead"}, "made a change (role.assigned)"),
     ("plan.archive", {"previous": "reviewed", "state": "cancelled"}, "changed the plan’s state: it was reviewed and is now cancelled"),
@@ -114,3 +122,12 @@ def test_the_log_costs_the_same_queries_for_2_or_40_entries(client_as, make_plan
         page = client.get(url).get_data(as_text=True)
     assert page.count('data-testid="activity-entry"') == 40
     assert len(forty) == len(two)
+
+
+def test_a_guest_answering_by_link_is_named_as_the_one_who_answered(app, make_plan, make_user):
+    plan = make_plan()
+    with app.test_request_context():
+        answered = activity.record(plan, None, "guests.answered", guest="张伟", rsvp="accepted", companions=0)
+        by_task = activity.record(plan, None, "guests.promoted", guests=["Anna"])
+        by_planner = activity.record(plan, make_user(name="王策划"), "guests.removed", guest="Anna")
+        assert [activity_actor(entry) for entry in (answered, by_task, by_planner)] == ["张伟", "API or system", "王策划"]
