@@ -8,7 +8,7 @@ migrated database holding two plans whose event was yesterday, with approved bud
 5 and 200 lines and actual spend on every line (the page's fullest form); after a warm-up
 request, the median of the runs.
 """
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask_migrate import upgrade
@@ -16,6 +16,7 @@ from flask_migrate import upgrade
 from app.auth import services as auth_services
 from app.budget.models import BudgetApproval, BudgetLine, BudgetRevision
 from app.budget.rule import line_amount
+from app.core import clock
 from app.events.models import EventType
 from app.events.plans import create_plan
 from app.extensions import db
@@ -31,7 +32,7 @@ CATEGORIES = ("venue", "materials", "gifts", "personnel", "catering", "promotion
 def _plan(event_type, count, planner, manager):
     """Yesterday's approved plan with an approved budget of `count` lines (the last the
     contingency reserve, 12% of the others) and actual spend on every line."""
-    plan = create_plan(event_type, f"Budget of {count} lines", date.today() - timedelta(days=1), None,
+    plan = create_plan(event_type, f"Budget of {count} lines", clock.today() - timedelta(days=1), None,
                        ["high_value"], 50, 60, "Hotel", False, "", planner)
     plan.state = "approved"
     lines = []

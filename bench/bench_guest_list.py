@@ -13,13 +13,14 @@ no control group, and with 10% held out (1,000) and a capacity of 5,000 (4,000 w
 import random
 import statistics
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from flask import current_app
 from flask_migrate import upgrade
 from sqlalchemy import delete, func, insert, select
 
+from app.core import clock
 from app.core import demo
 from app.customers import rfm_inputs, tiering
 from app.customers.models import Customer
@@ -45,12 +46,12 @@ def _prepare():
         fields, _tags = demo.fake_customer(rng, data.AS_OF - timedelta(days=rng.randint(100, 900)))
         rows.append({**fields, "external_id": f"C{number:06d}", "consent": True})
     db.session.execute(insert(Customer), rows)
-    rfm_inputs.rebuild(date.today())
+    rfm_inputs.rebuild(clock.today())
     tiering.recompute()
     event_type = EventType(code="bench", name_zh="答谢宴", name_en="Banquet", active=True, position=1)
     db.session.add(event_type)
     db.session.flush()
-    plan = create_plan(event_type, "Bench banquet", date.today() + timedelta(days=30), None, ["general"],
+    plan = create_plan(event_type, "Bench banquet", clock.today() + timedelta(days=30), None, ["general"],
                        None, None, "Hotel", False, "", None)
     db.session.commit()
     return plan.id

@@ -7,11 +7,12 @@ Gantt chart; no network) signed in as a planner, on a freshly migrated database
 holding one event type and two plans, of 5 and 200 tasks; after a warm-up
 request, the median of the runs.
 """
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask_migrate import upgrade
 
 from app.auth import services as auth_services
+from app.core import clock
 from app.events.models import EventType, EventTypeTask, Phase
 from app.events.plan_models import PlanTask, TaskStatus
 from app.events.plans import create_plan, phase_windows
@@ -53,7 +54,7 @@ def _prepare(app):
             for n, (phase, offset) in enumerate([("preparation", -30), ("preparation", -14), ("execution", 0),
                                                   ("execution", 2), ("review", 7)], 1)]
         db.session.add(event_type)
-        plans = {tasks: _plan(event_type, tasks, date.today()) for tasks in (5, TASKS)}
+        plans = {tasks: _plan(event_type, tasks, clock.today()) for tasks in (5, TASKS)}
         db.session.commit()
         return planner.session_token, plans
 

@@ -7,7 +7,7 @@ from a throwaway event type with 100 tasks, with a budget revision of 30 lines
 filled in; after a warm-up, the median of 5.
 """
 import tempfile
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.budget.models import CONTINGENCY, BudgetLine, BudgetRevision
 from app.budget.rule import check_contingency, line_amount
+from app.core import clock
 from app.events.models import (
     BUDGET_CATEGORIES,
     OWNER_ROLES,
@@ -85,7 +86,7 @@ def run(repeats=5, rebuild=False):
                           "RAPPORT_ENV": "development", "SECRET_KEY": "bench"})
         with app.test_request_context():
             upgrade(directory=app.extensions["migrate"].directory)
-            plan = create_plan(_event_type(), "2027 年度客户答谢晚宴", date.today() + timedelta(days=60), None,
+            plan = create_plan(_event_type(), "2027 年度客户答谢晚宴", clock.today() + timedelta(days=60), None,
                                ["high_value", "churn_risk"], 120, 150, "静安香格里拉大酒店", False, "年度成果与案例分享", None)
             _fill_in(plan)
             db.session.add(_budget(plan))

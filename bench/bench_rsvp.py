@@ -17,13 +17,14 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, timedelta
-from datetime import time as clock
+from datetime import timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 
 from flask_migrate import upgrade
 from sqlalchemy import insert
 
+from app.core import clock
 from app.events.models import EventType
 from app.events.plans import create_plan
 from app.extensions import db
@@ -49,7 +50,7 @@ def _prepare():
         upgrade(directory=app.extensions["migrate"].directory)
         event_type = EventType(code="banquet", name_zh="答谢宴", name_en="Banquet", active=True, position=1)
         db.session.add(event_type)
-        plan = create_plan(event_type, "2026 年度 VIP 客户答谢晚宴", date.today() + timedelta(days=30), clock(18, 30),
+        plan = create_plan(event_type, "2026 年度 VIP 客户答谢晚宴", clock.today() + timedelta(days=30), time_of_day(18, 30),
                            ["high_value"], 1200, 1500, "外滩华尔道夫酒店宴会厅", False,
                            "企业年度成果汇报、客户案例分享、答谢晚宴与抽奖。", None)
         services.settings_for(plan).companions_cap = 2

@@ -14,8 +14,8 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date, timedelta
-from datetime import time as clock
+from datetime import timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
@@ -23,6 +23,7 @@ from flask_migrate import upgrade
 from sqlalchemy import insert
 
 from app import create_app
+from app.core import clock
 from app.events.models import EventType
 from app.events.plans import create_plan
 from app.extensions import db
@@ -64,7 +65,7 @@ def _setup(app):
         event_type = EventType(code="bench_send", name_zh="客户答谢会", name_en="Customer day", description_zh="",
                                description_en="", active=True)
         db.session.add(event_type)
-        plan = create_plan(event_type, "2027 客户答谢晚宴", date.today() + timedelta(days=40), clock(18, 30), ["general"],
+        plan = create_plan(event_type, "2027 客户答谢晚宴", clock.today() + timedelta(days=40), time_of_day(18, 30), ["general"],
                            None, None, "上海浦东香格里拉大酒店", False, "年度答谢与交流", None)
         settings_for(plan)
         db.session.execute(insert(Invitation), list(_guests(plan.id)))

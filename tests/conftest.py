@@ -25,6 +25,7 @@ from sqlalchemy import event
 
 from app import create_app
 from app.auth import services as auth_services
+from app.core import clock
 from app.core import demo_plans
 from app.extensions import db
 from tests.backends import BACKENDS
@@ -277,7 +278,7 @@ def make_plan(app, make_user, make_event_type):
     """`make_plan(event_type=None, event_day=None, tiers=("general",), **fields)`: a committed
     draft plan made by the service, with the type's tasks (default: a type with one task
     per phase, and the event 60 days ahead)."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from app.events.plans import create_plan
 
@@ -287,7 +288,7 @@ def make_plan(app, make_user, make_event_type):
                                                 ("review", 7, "planning_team")])
         values = {"title": "Plan", "start_time": None, "expected_guests": None, "capacity": None, "venue": None,
                   "online": False, "content": "", "user": None, **fields}
-        plan = create_plan(event_type, event_day=event_day or date.today() + timedelta(days=60), tiers=tiers,
+        plan = create_plan(event_type, event_day=event_day or clock.today() + timedelta(days=60), tiers=tiers,
                            **values)
         db.session.commit()
         return plan

@@ -4,7 +4,6 @@ the steps as that person, with their roles; approving and rejecting are a person
 decision, so a token that acts for no one gets 403 there."""
 import json
 from dataclasses import dataclass
-from datetime import date
 
 from flask import Blueprint, g, request
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from app.budget import services as budgets
 from app.budget.models import DECISIONS, LINE_CATEGORIES, REVISION_STATES
 from app.budget.rule import CENT
 from app.budget.tasks import email_notices
+from app.core import clock
 from app.core.api import (
     ApiRefused,
     api_error,
@@ -149,7 +149,7 @@ def submit_budget(plan_id):
     plan, revision = _plan_and_revision(plan_id)
     _body(())
     caller = g.api_token.user or ApiCaller(g.api_token)
-    approvals.submit(plan, caller, date.today())
+    approvals.submit(plan, caller, clock.today())
     notices = approvals.announce(revision, caller)
     db.session.commit()
     email_notices(notices)

@@ -1,7 +1,6 @@
 """The managers' approval queue, and the steps of the budget page's approval panel:
 submit, withdraw, approve, reject. Each step commits once; its notices are written with
 it, and their e-mails queued after the commit."""
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -20,6 +19,7 @@ from app.budget.labels import REVISION_STATE_LABELS
 from app.budget.models import BudgetRevision, RevisionState
 from app.budget.tasks import email_notices
 from app.budget.views import bp
+from app.core import clock
 from app.core.errors import DomainError
 from app.events.plans import get_plan
 from app.extensions import db
@@ -37,7 +37,7 @@ class DecisionForm(FlaskForm):
 def _approval_panel():
     """`approval_panel(plan, revision)` for templates/budget/_approval_panel.html."""
     return {
-        "approval_panel": lambda plan, revision: approvals.panel(plan, revision, current_user, date.today()),
+        "approval_panel": lambda plan, revision: approvals.panel(plan, revision, current_user, clock.today()),
         "decision_form": DecisionForm,
         "revision_state_labels": REVISION_STATE_LABELS,
     }
@@ -83,7 +83,7 @@ def _take(form, plan, step, success):
 @roles_required(*SUBMITTERS)
 def submit_budget(plan_id):
     plan = get_plan(plan_id) or abort(404)
-    return _take(FlaskForm(), plan, lambda: approvals.submit(plan, current_user, date.today()),
+    return _take(FlaskForm(), plan, lambda: approvals.submit(plan, current_user, clock.today()),
                  lambda revision: _("Budget revision %(number)s was submitted for approval.", number=revision.number))
 
 

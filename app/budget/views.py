@@ -1,6 +1,5 @@
 """The budget pages of a plan: the lines with the contingency check, actual spend after
 the event, the revision history and the XLSX export."""
-from datetime import date
 from io import BytesIO
 
 from flask import (
@@ -27,6 +26,7 @@ from app.budget.history import history as revision_history
 from app.budget.labels import CATEGORY_LABELS, REVISION_STATE_LABELS
 from app.budget.models import BudgetLine
 from app.budget.xlsx import budget_workbook
+from app.core import clock
 from app.core.errors import DomainError
 from app.core.formatting import money
 from app.events.plan_models import Plan
@@ -80,7 +80,7 @@ def _render_page(plan, form=None):
     return render_template(
         "budget/budget.html", plan=plan, revision=revision, check=summary.check,
         cost_per_guest=summary.cost_per_guest, lines=shown, form=form or LineForm(),
-        refused=services.editing_refused(plan, revision), actuals_closed=closed_reason(plan, revision, date.today()),
+        refused=services.editing_refused(plan, revision), actuals_closed=closed_reason(plan, revision, clock.today()),
         spending=spending(shown), variance=variance, chart=spend_chart(shown), **LABELS,
     )
 
@@ -203,7 +203,7 @@ def actuals(plan_id):
     """After the event: one form for the actual spend and receipt of every line."""
     plan = _plan_or_404(plan_id)
     revision = services.current_revision(plan)
-    closed = closed_reason(plan, revision, date.today())
+    closed = closed_reason(plan, revision, clock.today())
     if closed and request.method == "POST":
         flash(closed, "warning")
         return _to_page(plan)
@@ -215,7 +215,7 @@ def actuals(plan_id):
         ]})
         if form.validate_on_submit():
             try:
-                count = record_actuals(plan, current_user, revision, form.entries(), date.today())
+                count = record_actuals(plan, current_user, revision, form.entries(), clock.today())
             except DomainError as error:
                 db.session.rollback()
                 _show_error(error)

@@ -5,12 +5,13 @@ The customer and order generators are shared with the benchmarks (bench/data.py)
 so the synthetic data there looks like the demo data here.
 """
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, insert, select
 
 from app.auth import services as auth_services
+from app.core import clock
 from app.core import demo_plans
 from app.auth.models import Role, User
 from app.customers import rfm_inputs, tiering
@@ -291,7 +292,7 @@ def load(as_of=None):
         if auth_services.get_by_email(email) is None:
             auth_services.create_user(email, name, password, roles, locale)
     if db.session.scalar(select(func.count()).select_from(Customer)) == 0:
-        _load_customers(as_of or date.today())
+        _load_customers(as_of or clock.today())
     seed_catalogue()
     demo_plans.load_plans({roles[0].value: auth_services.get_by_email(email)
                            for email, _name, _password, roles, _locale in DEMO_ACCOUNTS}, as_of)

@@ -2,7 +2,7 @@
 the source's worked budget and a guest list, a few guests having answered), a training
 waiting for the manager, and a family day that took place, was approved and has its actual
 spend entered."""
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.budget import actuals, approvals
 from app.budget.models import BudgetLine, BudgetRevision, RevisionState
 from app.budget.rule import line_amount
+from app.core import clock
 from app.events import goals, roles, workflow
 from app.events.models import EventType
 from app.events.plan_models import Plan
@@ -89,7 +90,7 @@ def load_plans(users, today=None):
     """Creates the demo plans when there are none. `users`: {role value: User}."""
     if db.session.scalar(select(func.count()).select_from(Plan)):
         return
-    today = today or date.today()
+    today = today or clock.today()
     planner, manager, staff = users["planner"], users["manager"], users["staff"]
     team = [("project_lead", planner), ("execution_team", staff)]
 

@@ -1,7 +1,5 @@
-from datetime import datetime
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import text
@@ -9,6 +7,7 @@ from sqlalchemy import text
 from app.auth import services as auth_services
 from app.auth.access import public, signed_in
 from app.auth.models import Role
+from app.core import clock
 from app.core.http import safe_next_url
 from app.core.i18n import remember_language
 from app.extensions import db
@@ -28,7 +27,7 @@ ROLE_ICONS = {Role.ADMIN: "gear", Role.PLANNER: "journal-text", Role.MANAGER: "c
 @signed_in
 def home():
     return render_template(
-        "core/home.html", today=datetime.now(get_timezone()).date(), role_duties=ROLE_DUTIES, role_icons=ROLE_ICONS
+        "core/home.html", today=clock.today(), role_duties=ROLE_DUTIES, role_icons=ROLE_ICONS
     )
 
 

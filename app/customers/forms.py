@@ -1,4 +1,3 @@
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core import clock
 from app.customers.models import Channel, Tier, TierRules
 from app.customers.tiering import LIFECYCLE_LABELS, TIER_LABELS
 
@@ -146,5 +146,5 @@ class RecomputeForm(FlaskForm):
     submit = SubmitField(_l("Recompute now"))
 
     def validate_as_of(self, field):
-        if field.data and field.data > date.today():
+        if field.data and field.data > clock.today():
             raise ValidationError(_l("The date cannot be in the future."))

@@ -1,6 +1,5 @@
 """The customer list, its exports and the customer page."""
 import tempfile
-from datetime import date
 
 from flask import Response, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -9,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.access import roles_required
 from app.auth.models import Role
+from app.core import clock
 from app.customers import exports, queries, tiering
 from app.customers.blueprint import bp
 from app.customers.forms import CHANNEL_LABELS, PRECEDENCE_LABELS, CustomerFilterForm
@@ -64,7 +64,7 @@ def _export_statement():
 
 
 def _file_name(extension):
-    return f"customers-{date.today().isoformat()}.{extension}"
+    return f"customers-{clock.today().isoformat()}.{extension}"
 
 
 @bp.route("/export.csv")

@@ -5,11 +5,12 @@ added since that run still show (without a tier). The same statement feeds the
 list page (one page at a time) and the exports (every row, streamed).
 """
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from math import ceil
 
 from sqlalchemy import and_, case, exists, false, func, or_, select
 
+from app.core import clock
 from app.customers.models import TIERS, Customer, CustomerTag, TierAssignment
 from app.extensions import db
 
@@ -102,7 +103,7 @@ def customer_select(filters, run, today=None):
     order = column.desc() if filters.descending else column.asc()
     return (
         _join_latest(select(Customer, TierAssignment).select_from(Customer), run, filters)
-        .where(*_conditions(filters, today or date.today()))
+        .where(*_conditions(filters, today or clock.today()))
         .order_by(order.nulls_last(), Customer.id)
     )
 
@@ -116,7 +117,7 @@ def count_customers(filters, run, today=None):
         if _needs_a_row(filters) or filters.silent_days is not None:
             # Otherwise the join (to at most one row per customer) changes no count: leave it out.
             statement = _join_latest(statement, run, filters)
-    return db.session.scalar(statement.where(*_conditions(filters, today or date.today())))
+    return db.session.scalar(statement.where(*_conditions(filters, today or clock.today())))
 
 
 @dataclass(frozen=True)

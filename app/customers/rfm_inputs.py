@@ -15,10 +15,10 @@ come (an order left the 12 months, or an order or interaction dated after the ol
 date now counts): everybody else's inputs are the same on both dates. Going back
 in time, or on the first run, every customer's inputs are recomputed.
 """
-from datetime import date
 
 from sqlalchemy import Select, func, select, true
 
+from app.core import clock
 from app.customers.models import Customer, Interaction, Order, RfmInputs, RfmInputsDate
 from app.customers.sql import (
     date_of,
@@ -103,8 +103,8 @@ def refresh(customer_ids):
     current = db.session.scalar(select(RfmInputsDate).with_for_update()) if customer_ids else None
     if current is None:
         return
-    if current.as_of < date.today():
-        _move_forward(current, date.today())
+    if current.as_of < clock.today():
+        _move_forward(current, clock.today())
     for start in range(0, len(customer_ids), CHUNK):
         _recompute(current.as_of, customer_ids[start:start + CHUNK])
 

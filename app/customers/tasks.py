@@ -1,6 +1,7 @@
 from datetime import date, datetime, timezone
 
 from app.auth.models import User
+from app.core import clock
 from app.customers import import_jobs, rfm_inputs, tiering
 from app.customers.import_parsing import ImportFileError
 from app.customers.models import ImportJob
@@ -31,7 +32,7 @@ def advance_rfm_inputs():
     """Each night, bring every customer's RFM inputs to the new day (only the customers
     whose figures change that day are recomputed), so that a tier run, scheduled or
     asked for, starts from inputs that are already current. Safe to run twice."""
-    rfm_inputs.move_to(date.today())
+    rfm_inputs.move_to(clock.today())
     db.session.commit()
 
 

@@ -1,5 +1,4 @@
 """Tier overview, tier rules (admins), recomputation and the history of runs."""
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import flash, redirect, render_template, request, url_for
@@ -9,6 +8,7 @@ from sqlalchemy import func, select
 
 from app.auth.access import roles_required
 from app.auth.models import Role, User
+from app.core import clock
 from app.core.errors import DomainError
 from app.core.http import safe_next_url
 from app.customers import tiering
@@ -54,7 +54,7 @@ def _render_overview(recompute_form):
     return render_template(
         "customers/tiers.html", run=run, rows=rows, chart=chart, recompute_form=recompute_form,
         triggered_by=db.session.get(User, run.triggered_by_id) if run and run.triggered_by_id else None,
-        stale=run is not None and (date.today() - run.as_of).days > STALE_AFTER_DAYS,
+        stale=run is not None and (clock.today() - run.as_of).days > STALE_AFTER_DAYS,
         stale_after_days=STALE_AFTER_DAYS, off_target_points=OFF_TARGET_POINTS, tier_labels=tiering.TIER_LABELS,
         total=sum(row["count"] for row in rows),
     )

@@ -34,6 +34,7 @@ from sqlalchemy import (
     select,
 )
 
+from app.core import clock
 from app.core.errors import DomainError
 from app.customers import rfm_inputs
 from app.customers.models import (
@@ -180,7 +181,7 @@ def clv_steps_select(run_id):
 
 def recompute(as_of=None, triggered_by=None):
     """Tier every customer as of `as_of` (today by default) and store the snapshot."""
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     rules = current_rules()
     run = TierRun(as_of=as_of, rules=rules.as_dict(), triggered_by_id=getattr(triggered_by, "id", None))
     db.session.add(run)
@@ -201,7 +202,7 @@ def recompute(as_of=None, triggered_by=None):
 def run_started_since(moment):
     """A finished run for today that started at or after `moment` (naive UTC), if any."""
     return db.session.scalar(
-        select(TierRun).where(TierRun.status == "done", TierRun.started_at >= moment, TierRun.as_of == date.today()).limit(1)
+        select(TierRun).where(TierRun.status == "done", TierRun.started_at >= moment, TierRun.as_of == clock.today()).limit(1)
     )
 
 

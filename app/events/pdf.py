@@ -1,5 +1,4 @@
 """The printable plan (策划书): one A4 PDF rendered by WeasyPrint from a Jinja template."""
-from datetime import date
 from pathlib import Path
 
 from flask import current_app, render_template
@@ -9,6 +8,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from app.budget import services as budgets
+from app.core import clock
 from app.events import plans as planning
 from app.events import roles
 from app.events.gantt import gantt_chart
@@ -45,7 +45,7 @@ def render_plan_pdf(plan, locale):
 
     gantt_css = _gantt_css()
     language = "zh" if locale.startswith("zh") else "en"
-    today = date.today()
+    today = clock.today()
     revision = budgets.current_revision(plan)
     with force_locale(locale):
         html = render_template(

@@ -1,5 +1,4 @@
 """Event plans: the list, the new-plan form, the plan page with its timeline."""
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import roles_required, signed_in
 from app.auth.models import Role
+from app.core import clock
 from app.core.errors import DomainError
 from app.budget import services as budgets
 from app.events import activity, checklist, roles, services, workflow
@@ -84,10 +84,10 @@ def plan(plan_id):
     move_form = MoveEventForm(event_day=plan.event_day)
     return render_template(
         "events/plan.html", plan=plan, move_form=move_form, windows=planning.phase_windows(plan.event_day),
-        warnings=planning.timeline_warnings(plan, date.today()), team=roles.assignments_by_role(plan),
-        role_form=_role_form(), gantt=gantt_chart(plan, date.today()), budget=budgets.overview(plan),
+        warnings=planning.timeline_warnings(plan, clock.today()), team=roles.assignments_by_role(plan),
+        role_form=_role_form(), gantt=gantt_chart(plan, clock.today()), budget=budgets.overview(plan),
         steps=workflow.allowed_steps(plan, current_user), activity=activity.recent(plan),
-        checklist=checklist.review(plan, date.today()), **PLAN_LABELS,
+        checklist=checklist.review(plan, clock.today()), **PLAN_LABELS,
     )
 
 

@@ -1,11 +1,12 @@
 """Event plans: creation from an event type, editing, the phased timeline and its warnings."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.auth.models import User
+from app.core import clock
 from app.core.errors import DomainError
 from app.customers.models import TIERS, Tier
 from app.events import activity, workflow
@@ -207,7 +208,7 @@ def set_task_status(task, status, user):
         raise DomainError(_l("Unknown task status."), "status")
     task.status = status
     done = status == TaskStatus.DONE
-    task.done_at = datetime.now() if done else None
+    task.done_at = clock.stamp() if done else None
     task.done_by_id = user.id if done and user else None
     db.session.flush()
     return task

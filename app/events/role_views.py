@@ -1,5 +1,4 @@
 """The plan's project team and each user's "my tasks" page."""
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -7,6 +6,7 @@ from flask_login import current_user
 
 from app.auth.access import roles_required, signed_in
 from app.auth.models import User
+from app.core import clock
 from app.core.errors import DomainError
 from app.events import roles
 from app.events.plan_models import Plan, RoleAssignment
@@ -55,5 +55,5 @@ def remove_role(plan_id, assignment_id):
 @bp.route("/my-tasks")
 @signed_in
 def my_tasks():
-    return render_template("events/my_tasks.html", rows=roles.my_tasks(current_user, date.today()),
+    return render_template("events/my_tasks.html", rows=roles.my_tasks(current_user, clock.today()),
                            recent_days=roles.RECENTLY_DONE_DAYS, **PLAN_LABELS)

@@ -1,7 +1,6 @@
 """The plan page's state card and activity log: the steps complete, review and cancel
 (app/events/workflow.py decides who may take which; submission and the decisions are the
 budget's approval panel), and the log's entries as sentences in the reader's language."""
-from datetime import date
 from decimal import Decimal
 
 from flask import abort, flash, redirect, url_for
@@ -13,6 +12,7 @@ from wtforms import TextAreaField
 from wtforms.validators import Length
 
 from app.auth.access import roles_required
+from app.core import clock
 from app.core.errors import DomainError
 from app.core.formatting import listing, money
 from app.events import workflow
@@ -36,7 +36,7 @@ class StepForm(FlaskForm):
 @bp.app_context_processor
 def _state_card():
     """For templates/events/_state_card.html: the state's explanation needs today's date."""
-    return {"step_not_yet": lambda plan, step: workflow.not_yet(plan, step, date.today()),
+    return {"step_not_yet": lambda plan, step: workflow.not_yet(plan, step, clock.today()),
             "manual_steps": workflow.MANUAL_STEPS, "step_form": StepForm}
 
 
@@ -50,7 +50,7 @@ def plan_step(plan_id, step):
             flash(error, "danger")
         return redirect(url_for("events.plan", plan_id=plan.id) + "#state")
     try:
-        workflow.take_on_plan_page(plan, step, current_user, date.today(), form.comment.data)
+        workflow.take_on_plan_page(plan, step, current_user, clock.today(), form.comment.data)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")

@@ -1,11 +1,11 @@
 """A guest's answer on the RSVP page: accept with companions (capped, and within the seats
 left), or decline with a reason; changes are allowed until the RSVP deadline. A decline
 (or fewer companions) frees seats, and the waitlist moves up."""
-from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.core import clock
 from app.core.errors import DomainError
 from app.events import activity
 from app.events.plan_models import Plan, PlanState
@@ -56,7 +56,7 @@ def respond(invitation, settings, accept, companions=0, dietary="", notes="", de
     """Records the guest's answer; returns the invitations promoted from the waitlist (the
     caller sends them their invitation after the commit). Raises DomainError when refused."""
     plan = invitation.plan
-    reason = closed_reason(invitation, settings, today or datetime.now().date())
+    reason = closed_reason(invitation, settings, today or clock.today())
     if reason is not None:
         raise DomainError(reason)
     dietary, notes, decline_text = (dietary or "").strip(), (notes or "").strip(), (decline_text or "").strip()
@@ -68,7 +68,7 @@ def respond(invitation, settings, accept, companions=0, dietary="", notes="", de
     else:
         _decline(invitation, decline_reason, decline_text)
     invitation.notes = notes
-    invitation.responded_at = datetime.now()
+    invitation.responded_at = clock.stamp()
     services.mark_opened(invitation.id)
     db.session.flush()
     activity.record(plan, None, "guests.answered", guest=invitation.name, rsvp=invitation.rsvp,

@@ -1,7 +1,6 @@
 """The guest's own pages by personal link, no login: the RSVP page, the check-in QR code once
 accepted, and the event's .ics. Every wrong link (unknown, malformed, revoked, withdrawn) gets
 the same friendly 404 page, which reveals nothing."""
-from datetime import datetime
 from functools import partial
 
 from flask import (
@@ -15,13 +14,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale, get_timezone, refresh
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import public
+from app.core import clock
 from app.core import errors
 from app.core.errors import DomainError
 from app.core.http import external_url
@@ -71,7 +71,7 @@ def _valid(invitation):
 
 
 def _today():
-    return datetime.now(get_timezone()).date()
+    return clock.today()
 
 
 def _rsvp_url(invitation, **values):

@@ -3,12 +3,12 @@ duplicates, seats against capacity, and the waitlist's promotion."""
 import functools
 import re
 import secrets
-from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import contains_eager
 
+from app.core import clock
 from app.core.errors import DomainError
 from app.events import activity
 from app.extensions import db
@@ -188,6 +188,6 @@ def mark_opened(invitation_id):
     reads nothing first: of two visits at once only the first changes the row."""
     db.session.execute(
         update(Invitation).where(Invitation.id == invitation_id, Invitation.opened_at.is_(None))
-        .values(opened_at=datetime.now()),
+        .values(opened_at=clock.stamp()),
         execution_options={"synchronize_session": "evaluate"},
     )

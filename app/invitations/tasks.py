@@ -2,6 +2,7 @@
 import smtplib
 from datetime import date
 
+from app.core import clock
 from app.extensions import celery, db
 from app.invitations import reminders, sending
 from app.invitations.models import SendJob
@@ -41,7 +42,7 @@ def send_job(self, job_id):
 def send_due_reminders(today=None):
     """Celery beat, hourly: queues and sends the reminders and nudges due today (ISO date).
     Running twice queues nothing twice: a guest gets each kind of message once."""
-    jobs = reminders.queue_due(date.fromisoformat(today) if today else date.today())
+    jobs = reminders.queue_due(date.fromisoformat(today) if today else clock.today())
     db.session.commit()
     for job in jobs:
         sending.dispatch(job)

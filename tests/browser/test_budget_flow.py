@@ -5,7 +5,7 @@ and the planner's later change reopens the approval as revision 2.
 Labels are compared in the language the page speaks, rendered by the app itself (the
 Chinese catalogue may lag behind); amounts and ratios are compared as written."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from app.budget.labels import REVISION_STATE_LABELS
 from app.budget.models import RevisionState
+from app.core import clock
 from app.events.plan_models import PlanState
 from app.events.plan_views import STATE_LABELS
 from tests.browser.conftest import DEMO, login
@@ -58,7 +59,7 @@ def test_planner_submits_the_source_budget_manager_approves_a_change_reopens_it(
         page, new_context, live_url, in_chinese):
     title = "浏览器测试预算审批 browser budget"
     login(page, live_url, PLANNER[0], PLANNER[2])
-    plan_id = draft_plan(page, live_url, title, date.today() + timedelta(days=50))
+    plan_id = draft_plan(page, live_url, title, clock.today() + timedelta(days=50))
     plan_url, budget_url = f"{live_url}/events/plans/{plan_id}", f"{live_url}/events/plans/{plan_id}/budget"
 
     # The budget starts from the banquet's proposal; the planner clears it ...

@@ -7,12 +7,13 @@ data-testid, ids, URLs, dates and the PDF's section titles, which are translated
 """
 import re
 import subprocess
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
+from app.core import clock
 from app.events.catalogue import CATALOGUE
 from tests.browser.conftest import DEMO, login
 
@@ -110,7 +111,7 @@ def pdf_fonts(path):
 
 
 def test_planner_drafts_a_plan_from_scratch_and_downloads_its_pdf(page, live_url, tmp_path):
-    event_day = date.today() + timedelta(days=60)
+    event_day = clock.today() + timedelta(days=60)
     title = "浏览器测试答谢晚宴 browser plan"
     login(page, live_url, PLANNER[0], PLANNER[2])
 

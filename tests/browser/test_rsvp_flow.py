@@ -7,7 +7,7 @@ The page speaks the invitation's language even though the browser asks for the o
 Screenshots: test-results/screenshots/rsvp-<lang>-phone.png (before answering) and
 rsvp-accepted-<lang>-phone.png."""
 import re
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 from email import policy
 from email.parser import BytesParser
 
@@ -17,6 +17,7 @@ from PIL import Image
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from app.core import clock
 from app.events.models import EventType
 from app.events.plans import create_plan
 from app.extensions import db
@@ -46,7 +47,7 @@ def invited(live_app, live_url, smtp_server, monkeypatch):  # noqa: F811
         name, email = GUEST[lang]
         with live_app.app_context():
             banquet = db.session.scalar(select(EventType).where(EventType.code == "banquet"))
-            plan = create_plan(banquet, f"RSVP 浏览器测试 {lang}", date.today() + timedelta(days=40), time(18, 30),
+            plan = create_plan(banquet, f"RSVP 浏览器测试 {lang}", clock.today() + timedelta(days=40), time(18, 30),
                                ["high_value"], 40, 50, "上海外滩华尔道夫酒店", False, "年度回顾与晚宴", None)
             services.settings_for(plan).companions_cap = 2
             guest = services.add_guest(plan, None, name=name, email=email, locale=lang)

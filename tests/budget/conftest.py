@@ -1,11 +1,12 @@
 """Fixtures of the budget tests: a plan whose event type has no default lines (so a budget
 holds exactly the lines a test posts), a planner's client, and posting lines through the
 web form."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from app.budget.models import BudgetLine, BudgetRevision
+from app.core import clock
 from app.extensions import db
 
 
@@ -17,7 +18,7 @@ def plan(make_plan, make_event_type):
 @pytest.fixture
 def past_plan(make_plan, make_event_type):
     """A plan whose event day was yesterday."""
-    return make_plan(event_type=make_event_type(), event_day=date.today() - timedelta(days=1), expected_guests=40)
+    return make_plan(event_type=make_event_type(), event_day=clock.today() - timedelta(days=1), expected_guests=40)
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Submitting and deciding on a budget (app/budget/approvals.py): the checklist gate, one
 or two approval levels, nobody deciding on their own submission, the lock of an approved
 revision, the queue and the notices."""
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from app.budget import approvals
 from app.budget import services as budgets
 from app.budget.models import BudgetApproval, RevisionState
+from app.core import clock
 from app.core.errors import DomainError
 from app.events import checklist
 from app.events.plan_models import PlanActivity, PlanGoal, PlanState, RoleAssignment
@@ -18,7 +19,7 @@ from app.extensions import db
 from app.notifications.models import Notification
 from tests.conftest import SOURCE_BUDGET
 
-TODAY = date.today()
+TODAY = clock.today()
 # The source's budget with a contingency of 9.5% of the other lines: fails the rule.
 FAILING_BUDGET = SOURCE_BUDGET[:-1] + (("contingency", "应急备用金", "1", "项", "3990.00"),)
 

@@ -4,6 +4,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from app.core import clock
 from app.core import demo
 from app.customers import tiering
 from app.customers.models import (
@@ -33,7 +34,7 @@ def _lifecycle_counts(run):
 def test_demo_customers_land_in_every_tier_and_lifecycle_stage(app, as_of):
     demo.load(as_of=as_of)
     assert 250 <= _count(Customer) <= 350
-    run = tiering.recompute(as_of=as_of or date.today())
+    run = tiering.recompute(as_of=as_of or clock.today())
     counts = tiering.tier_counts(run)
     total = sum(counts.values())
     assert all(counts[tier] > 0 for tier in Tier), counts

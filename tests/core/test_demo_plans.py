@@ -2,6 +2,7 @@
 from sqlalchemy import select
 
 from app.budget import services as budgets
+from app.core import clock
 from app.core import demo
 from app.events import checklist
 from app.events.plan_models import Plan
@@ -9,7 +10,6 @@ from app.extensions import db
 
 
 def test_demo_plans_show_each_stage_and_load_once(app):
-    from datetime import date
 
     demo.load()
     demo.load()
@@ -18,7 +18,7 @@ def test_demo_plans_show_each_stage_and_load_once(app):
     banquet, training, family = (plans["2026 年度 VIP 客户答谢晚宴"], plans["成长型客户产品应用培训"],
                                  plans["老客户家庭开放日"])
     assert (banquet.state, training.state, family.state) == ("draft", "submitted", "completed")
-    assert checklist.review(banquet, date.today()).passes
+    assert checklist.review(banquet, clock.today()).passes
     check = budgets.overview(banquet).check
     assert (str(check.base), str(check.contingency), str(check.total), check.passes) == (
         "42000.00", "4200.00", "46200.00", True)

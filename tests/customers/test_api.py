@@ -8,6 +8,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from app.core import clock
 from app.customers import api as customers_api
 from app.customers import importing, tiering
 from app.customers.models import Customer, Order
@@ -190,7 +191,7 @@ def test_bulk_update_changes_only_the_fields_sent(api, queued, make_customer):
 
 def test_bulk_orders_with_exact_amounts_then_tiers_show_them(api, make_customer):
     make_customer(external_id="C-1")
-    day = (date.today() - timedelta(days=3)).isoformat()
+    day = (clock.today() - timedelta(days=3)).isoformat()
     orders = [
         {"external_id": "O-1", "customer_external_id": "C-1", "ordered_on": day, "amount": "1234.50"},
         {"external_id": "O-2", "customer_external_id": "C-1", "ordered_on": day.replace("-", "/"), "amount": 0.1},
@@ -205,7 +206,7 @@ def test_bulk_orders_with_exact_amounts_then_tiers_show_them(api, make_customer)
                        "O-4": Decimal("1234567.89")}
     # The queued (here: eager) tier run already includes the new orders.
     customer = api.get("/api/v1/customers/C-1").json
-    assert customer["lifetime_spend"] == "1247802.49" and customer["tier_as_of"] == date.today().isoformat()
+    assert customer["lifetime_spend"] == "1247802.49" and customer["tier_as_of"] == clock.today().isoformat()
     again = api.post("/api/v1/orders/bulk", json={"orders": orders})
     assert again.json == {"created": 0, "updated": 4} and order_count() == 4
 

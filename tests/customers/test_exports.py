@@ -1,15 +1,16 @@
 """Exports of the filtered customer list: CSV (with BOM) and XLSX."""
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import openpyxl
 import pytest
 
+from app.core import clock
 from app.customers import tiering
 
-TODAY = date.today()
+TODAY = clock.today()
 HEADERS_EN = [
     "Customer number", "Name", "Company", "Industry", "City", "Contact person", "Title", "E-mail", "Phone", "WeChat",
     "Preferred channel", "Tier", "Lifecycle stage", "R (days since last activity)", "F (purchases in 12 months)",

@@ -1,12 +1,13 @@
 """The customer list page and the customer page."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from app.core import clock
 from app.customers import tiering
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def days_ago(n):

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Numeric, and_, case, cast, func, literal, or_, select
 
+from app.core import clock
 from app.customers import rfm_inputs, tiering
 from app.customers.importing import import_records
 from app.customers.models import (
@@ -241,16 +242,11 @@ def test_moving_forward_recomputes_only_the_customers_whose_inputs_change(app, m
 
 def test_writers_move_the_inputs_to_today_so_that_the_next_run_has_nothing_to_do(app, make_customer, make_order,
                                                                                    monkeypatch):
-    class Today(date):
-        @classmethod
-        def today(cls):
-            return AS_OF + timedelta(days=10)
-
     rng = random.Random(11)
     _import("customers", _customers(rng, range(1, 61)))
     _import("orders", _orders(rng, 1, 400, range(1, 61)))
     tiering.recompute(AS_OF)
-    monkeypatch.setattr(rfm_inputs, "date", Today)
+    monkeypatch.setattr(clock, "today", lambda: AS_OF + timedelta(days=10))
     make_order(make_customer(), AS_OF + timedelta(days=10), "800.00")  # written ten days after the run
     assert db.session.get(RfmInputsDate, 1).as_of == AS_OF + timedelta(days=10)
     monkeypatch.setattr(rfm_inputs, "_recompute", lambda *args: pytest.fail("nothing is left to recompute"))
@@ -285,12 +281,12 @@ def test_the_nightly_task_brings_the_inputs_to_today_and_is_scheduled(app, make_
     from app.customers.models import RfmInputsDate
     from app.customers.tasks import advance_rfm_inputs
 
-    make_order(make_customer(), date.today() - timedelta(days=30), "100.00")
-    tiering.recompute(date.today() - timedelta(days=3))
-    assert db.session.scalar(select(RfmInputsDate.as_of)) == date.today() - timedelta(days=3)
+    make_order(make_customer(), clock.today() - timedelta(days=30), "100.00")
+    tiering.recompute(clock.today() - timedelta(days=3))
+    assert db.session.scalar(select(RfmInputsDate.as_of)) == clock.today() - timedelta(days=3)
     advance_rfm_inputs.delay()
     advance_rfm_inputs.delay()  # twice is harmless
-    assert db.session.scalar(select(RfmInputsDate.as_of)) == date.today()
+    assert db.session.scalar(select(RfmInputsDate.as_of)) == clock.today()
     entry = load_config(tmp_path, {"RAPPORT_ENV": "testing", "SECRET_KEY": "x"})["CELERY"]["beat_schedule"][
         "advance-rfm-inputs"]
     assert entry["task"] == "app.customers.tasks.advance_rfm_inputs"

@@ -6,12 +6,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from app.core import clock
 from app.customers import tiering
 from app.customers.models import Tier, TierRun
 from app.customers.tier_views import tier_shares
 from app.extensions import db
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def days_ago(n):

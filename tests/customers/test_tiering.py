@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from app.core import clock
 from app.customers import tiering
 from app.customers.models import Lifecycle, Tier
 from app.extensions import db
@@ -203,7 +204,7 @@ def test_snapshots_show_movement_between_runs(rfm_customer, make_order):
 
 
 def test_recompute_runs_one_insert_whatever_the_customer_count(rfm_customer, count_queries):
-    today = date.today()  # the day the writers keep the RFM inputs for
+    today = clock.today()  # the day the writers keep the RFM inputs for
     for _ in range(3):
         rfm_customer(10, 8, "12000.00")
     tiering.recompute(today)  # creates the rules row and the RFM inputs

@@ -1,10 +1,10 @@
 """The plan's activity log on the plan page: who changed what, when, as a sentence in the
 reader's language for every code the services record, and a readable fallback."""
-from datetime import date
 
 import pytest
 
 from app.budget import approvals
+from app.core import clock
 from app.events import activity
 from app.events.state_views import activity_actor, activity_sentence
 from app.extensions import db
@@ -77,7 +77,7 @@ def test_lists_follow_the_readers_language(app, make_plan):
 def test_the_plan_page_shows_the_log_newest_first_with_names_and_comments(app, client_as, ready_plan, people):
     plan = ready_plan(title="Gala")
     with app.test_request_context():
-        revision = approvals.submit(plan, people.planner, date.today())
+        revision = approvals.submit(plan, people.planner, clock.today())
         approvals.reject(revision, people.manager, "Fewer gifts, please.")
     db.session.commit()
     page = client_as("manager").get(f"/events/plans/{plan.id}").get_data(as_text=True)

@@ -1,17 +1,18 @@
 """The checklist before submission: each step of the template, the project lead, measurable
 goals, the budget rule and the timeline, each item pointing to where it is fixed."""
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
+from app.core import clock
 from app.events import checklist, goals
 from app.events.plans import update_plan
 from app.events.roles import assign
 from app.events.workflow import Step, take
 from app.extensions import db
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

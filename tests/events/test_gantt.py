@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from app.core import clock
 from app.events.gantt import PLOT_LEFT, PLOT_RIGHT, gantt_chart, shorten
 from app.events.plan_models import PlanTask
 from app.extensions import db
@@ -78,9 +79,9 @@ def test_long_titles_are_shortened():
 
 
 def test_plan_page_shows_the_chart(make_plan, client_as):
-    plan = make_plan(event_day=date.today() + timedelta(days=20))
+    plan = make_plan(event_day=clock.today() + timedelta(days=20))
     plan.tasks[0].title_en = "Send the invitations to every guest"
-    plan.tasks[0].due_on = date.today() - timedelta(days=1)
+    plan.tasks[0].due_on = clock.today() - timedelta(days=1)
     db.session.commit()
     page = client_as("manager").get(f"/events/plans/{plan.id}").get_data(as_text=True)
     svg = re.search(r'<svg[^>]*class="gantt".*?</svg>', page, re.DOTALL).group(0)
@@ -96,7 +97,7 @@ def test_plan_page_runs_the_same_queries_for_5_and_200_tasks(make_plan, client_a
     client = client_as("planner")
 
     def queries(task_count):
-        plan = make_plan(event_day=date.today() + timedelta(days=40))
+        plan = make_plan(event_day=clock.today() + timedelta(days=40))
         db.session.add_all(
             PlanTask(plan_id=plan.id, phase="preparation", position=n, title_zh=f"任务{n}", title_en=f"Task {n}",
                      owner_role="customer_team", due_on=plan.event_day - timedelta(days=8 + n % 50))

@@ -3,6 +3,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from app.core import clock
 from app.events import roles
 from app.events.plan_models import PlanTask, RoleAssignment
 from app.extensions import db
@@ -71,7 +72,7 @@ def test_my_tasks_page_highlights_overdue_tasks(client_as, make_event_type, make
     client = client_as("staff")
     plan = make_plan(event_type=make_event_type(tasks=[("preparation", -30, "execution_team"),
                                                        ("execution", 0, "execution_team")]),
-                     title="Late dinner", event_day=date.today() + timedelta(days=10))
+                     title="Late dinner", event_day=clock.today() + timedelta(days=10))
     assign(plan, "execution_team", client.user)
     page = client.get("/events/my-tasks").get_data(as_text=True)
     assert page.count('data-testid="task"') == 2

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from app.core import clock
 from app.events.plan_models import Plan, PlanTask
 from app.extensions import db
 
@@ -17,7 +18,7 @@ def banquet(make_event_type):
 
 
 def form(event_type, **changes):
-    day = date.today() + timedelta(days=60)
+    day = clock.today() + timedelta(days=60)
     data = {"event_type": event_type.code, "title": "VIP dinner", "tiers": ["high_value"],
             "event_day": day.isoformat(), "start_time": "18:30", "venue": "Jing'an hotel",
             "expected_guests": "40", "capacity": "50", "content": "Results and cases"}
@@ -62,7 +63,7 @@ def test_invalid_input_is_kept_with_errors(banquet, client_as):
 
 
 def test_plan_page_shows_the_timeline_and_warnings(banquet, client_as, make_plan):
-    plan = make_plan(event_type=banquet, event_day=date.today() + timedelta(days=10), title="Gala")
+    plan = make_plan(event_type=banquet, event_day=clock.today() + timedelta(days=10), title="Gala")
     page = client_as("manager").get(f"/events/plans/{plan.id}").get_data(as_text=True)
     assert 'data-warning="short_preparation"' in page and "alert-warning" in page
     assert page.count('data-testid="task"') == 3 and "Project lead" in page and "Planning team" in page

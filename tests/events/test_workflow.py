@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from app.core import clock
 from app.core.errors import DomainError
 from app.events import workflow
 from app.events.plan_models import PlanActivity
@@ -114,7 +115,7 @@ def step_path(plan, step):
 
 
 def test_the_state_card_offers_the_readers_steps(client_as, make_plan):
-    plan = plan_in(make_plan, "draft", event_day=date.today() + timedelta(days=60))
+    plan = plan_in(make_plan, "draft", event_day=clock.today() + timedelta(days=60))
     planner, manager = client_as("planner"), client_as("manager")
     page = planner.get(f"/events/plans/{plan.id}").get_data(as_text=True)
     assert 'data-testid="to-submit"' in page and f'href="/events/plans/{plan.id}/budget#approval"' in page
@@ -127,7 +128,7 @@ def test_the_state_card_offers_the_readers_steps(client_as, make_plan):
 
 
 def test_complete_is_disabled_before_the_event_day(client_as, make_plan):
-    plan = plan_in(make_plan, "approved", event_day=date.today() + timedelta(days=3))
+    plan = plan_in(make_plan, "approved", event_day=clock.today() + timedelta(days=3))
     client = client_as("planner")
     page = client.get(f"/events/plans/{plan.id}").get_data(as_text=True)
     assert 'data-testid="step-complete" disabled' in page and "can be completed from its event day on" in page
@@ -138,7 +139,7 @@ def test_complete_is_disabled_before_the_event_day(client_as, make_plan):
 
 
 def test_completing_and_reviewing_from_the_plan_page(client_as, make_plan):
-    plan = plan_in(make_plan, "approved", event_day=date.today())
+    plan = plan_in(make_plan, "approved", event_day=clock.today())
     planner = client_as("planner")
     planner.post(step_path(plan, "complete"))
     assert "The plan is completed" in planner.get(f"/events/plans/{plan.id}").get_data(as_text=True)

@@ -3,9 +3,10 @@ transaction): every answer is saved, none gets an error. On SQLite a transaction
 read cannot start writing once another connection has written since ("database is locked",
 without waiting): requests that may write begin their transactions as writers."""
 import threading
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from app import create_app
+from app.core import clock
 from app.events.models import EventType
 from app.events.plans import create_plan
 from app.extensions import db
@@ -23,7 +24,7 @@ def test_guests_answering_at_once_are_all_saved(backend, tmp_path):
     with app.app_context():
         event_type = EventType(code="banquet", name_zh="答谢宴", name_en="Banquet", active=True, position=1)
         db.session.add(event_type)
-        plan = create_plan(event_type, "并发答复", date.today() + timedelta(days=30), time(18, 30), ["high_value"],
+        plan = create_plan(event_type, "并发答复", clock.today() + timedelta(days=30), time(18, 30), ["high_value"],
                            100, 200, "宴会厅", False, "", None)
         services.settings_for(plan).companions_cap = 2
         guests = [Invitation(plan=plan, name=f"嘉宾{n}", email=f"g{n}@example.com", locale="zh", **services.new_tokens())

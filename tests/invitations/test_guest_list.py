@@ -1,10 +1,11 @@
 """Building a plan's guest list from its target tiers and filters (app/invitations/guest_list.py)."""
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
+from app.core import clock
 from app.core.errors import DomainError
 from app.customers.tiering import recompute
 from app.events.plan_models import PlanActivity
@@ -29,7 +30,7 @@ def tiered(make_customer, make_order):
         if tier == "high_value":
             for customer in customers:
                 for day in range(8):
-                    make_order(customer, date.today() - timedelta(days=day + 1), "1500.00")
+                    make_order(customer, clock.today() - timedelta(days=day + 1), "1500.00")
         recompute()
         db.session.commit()
         return customers

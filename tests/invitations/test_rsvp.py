@@ -1,17 +1,18 @@
 """The RSVP service: answers, the companions' cap and the seats left, the deadline, who may
 answer at all, and the waitlist moving up when seats are freed."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from app.core import clock
 from app.core.errors import DomainError
 from app.events.plan_models import PlanActivity, PlanState
 from app.extensions import db
 from app.invitations import rsvp, services
 from app.invitations.models import GuestStatus, Rsvp
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

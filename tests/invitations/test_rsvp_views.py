@@ -2,7 +2,7 @@
 the language, one guest never seeing another, the friendly page for wrong links, CSRF and
 the rate limit."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -10,6 +10,7 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import select
 
+from app.core import clock
 from app.events.plan_models import PlanState
 from app.extensions import db, limiter
 from app.invitations import services
@@ -154,7 +155,7 @@ def test_a_full_event_says_so_to_a_guest_who_declined_before(client, make_plan, 
 
 def test_after_the_deadline_the_answer_shows_but_cannot_change(client, guest):
     client.post(page(guest.rsvp_token), data={"answer": "accept", "companions": "0"})
-    services.settings_for(guest.plan).rsvp_deadline = date.today() - timedelta(days=1)
+    services.settings_for(guest.plan).rsvp_deadline = clock.today() - timedelta(days=1)
     db.session.commit()
     body = client.get(page(guest.rsvp_token)).get_data(as_text=True)
     assert 'data-testid="closed"' in body and 'data-testid="rsvp-form"' not in body
