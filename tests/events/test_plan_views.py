@@ -131,3 +131,15 @@ def test_a_task_of_another_plan_is_not_found(banquet, client_as, make_plan):
     client = client_as("planner")
     assert client.post(f"/events/plans/{plan.id}/tasks/{other.tasks[0].id}", data={"status": "done"}).status_code == 404
     assert client.get("/events/plans/999999").status_code == 404
+
+
+@pytest.mark.parametrize(("state", "colour"), [("draft", "secondary"), ("submitted", "warning"), ("approved", "success"),
+                                               ("rejected", "danger"), ("cancelled", "dark")])
+def test_the_state_badge_is_coloured_by_state_on_the_plan_page_and_the_list(client_as, make_plan, state, colour):
+    client = client_as("planner")
+    plan = make_plan()
+    plan.state = state
+    db.session.commit()
+    badge = f'class="badge text-bg-{colour}" data-testid="plan-state"'
+    assert badge in client.get(f"/events/plans/{plan.id}").get_data(as_text=True)
+    assert badge in client.get("/events/plans").get_data(as_text=True)
