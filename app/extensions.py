@@ -1,4 +1,5 @@
 """Extensions, created once and bound to the app in `create_app`."""
+import sqlite3
 from pathlib import Path
 
 from celery import Celery, Task
@@ -47,6 +48,17 @@ class FlaskTask(Task):
 celery = Celery("rapport", task_cls=FlaskTask)
 
 
+def _sqlite_results(url):
+    """The embedded result store: the worker's processes and the web server write it at
+    the same moment, so it runs in WAL mode (set once, kept by the file) and waits its
+    turn for up to 30 s instead of logging "database is locked"."""
+    path = Path(url.removeprefix("db+sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
+    return {"connect_args": {"timeout": 30}}
+
+
 def init_celery(app):
     """Configure the shared Celery app from Flask settings."""
     FlaskTask.flask_app = app
@@ -56,6 +68,8 @@ def init_celery(app):
         options = settings["broker_transport_options"]
         for key in ("data_folder_in", "data_folder_out", "control_folder"):
             Path(options[key]).mkdir(parents=True, exist_ok=True)
+    if settings.get("result_backend", "").startswith("db+sqlite:///"):
+        settings = {**settings, "database_engine_options": _sqlite_results(settings["result_backend"])}
     celery.conf.update(settings)
     celery.set_default()
     app.extensions["celery"] = celery
