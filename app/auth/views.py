@@ -9,6 +9,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import services, throttle
@@ -56,8 +57,9 @@ def login():
 
 
 def _throttled(form, wait):
-    form.password.errors.append(
-        _("Too many failed sign-ins to this account: please wait %(seconds)d seconds and try again.", seconds=wait))
+    form.password.errors.append(ngettext(
+        "Too many failed sign-ins to this account: please wait %(num)d second and try again.",
+        "Too many failed sign-ins to this account: please wait %(num)d seconds and try again.", wait))
     response = make_response(render_template("auth/login.html", form=form), 429)
     response.headers["Retry-After"] = str(wait)
     return response
