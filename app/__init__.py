@@ -30,7 +30,7 @@ BLUEPRINTS = (
     "app.notifications.views", "app.invitations.views", "app.core.api", "app.auth.token_views", "app.customers.api", "app.events.api",
     "app.budget.api", "app.invitations.api",
 )
-CLI_MODULES = ("app.auth.cli", "app.core.cli", "app.customers.cli", "app.events.cli")
+CLI_MODULES = ("app.auth.cli", "app.core.cli", "app.customers.cli", "app.events.cli", "app.invitations.cli")
 
 
 def create_app(config=None):
@@ -49,6 +49,12 @@ def create_app(config=None):
             **app.config["SQLALCHEMY_ENGINE_OPTIONS"], "connect_args": {"options": "-c timezone=UTC"},
         }
 
+    if app.config["PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # The client's address is the one the last N proxies saw; an X-Forwarded-For
+        # the client wrote itself stays to the left of theirs and is ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXIES"], x_proto=app.config["PROXIES"])
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

@@ -27,6 +27,15 @@ class ConfigError(RuntimeError):
     """The environment does not allow the app to start safely."""
 
 
+def _proxies():
+    """How many reverse proxies stand in front of the app: their X-Forwarded-For and
+    X-Forwarded-Proto are believed, nobody else's (a client can send those headers too)."""
+    value = os.environ.get("RAPPORT_PROXIES", "").strip() or "0"
+    if not value.isdigit():
+        raise ConfigError(f"RAPPORT_PROXIES={value!r} must be the number of proxies in front of the app (0, 1, ...)")
+    return int(value)
+
+
 def _money(name, default):
     """An amount in CNY (a Decimal with two places), never a float."""
     value = os.environ.get(name) or default
@@ -113,6 +122,8 @@ def load_config(instance_path, overrides=None):
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
         "PERMANENT_SESSION_LIFETIME": _int("SESSION_LIFETIME_HOURS", 12) * 3600,
         "PASSWORD_HASH_METHOD": "scrypt",
+        # Reverse proxies in front of the app (nginx: 1); rate limits key on the address they report.
+        "PROXIES": _proxies(),
         "IMPORT_MAX_MB": _int("IMPORT_MAX_MB", 200),
         # A budget whose total is above this (CNY) needs a second approval, by an administrator.
         "BUDGET_SECOND_APPROVAL_ABOVE": _money("BUDGET_SECOND_APPROVAL_ABOVE", "100000.00"),
@@ -122,6 +133,10 @@ def load_config(instance_path, overrides=None):
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,  # Retry-After on 429 only (app.core.errors)
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # Failed sign-ins to one account from one address before each further one waits
+        # (1, 2, 4 ... seconds, at most LOGIN_THROTTLE_MAX_SECONDS); forgotten after 15 minutes.
+        "LOGIN_THROTTLE_FREE_FAILURES": _int("LOGIN_THROTTLE_FREE_FAILURES", 5),
+        "LOGIN_THROTTLE_MAX_SECONDS": _int("LOGIN_THROTTLE_MAX_SECONDS", 60),
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600 per minute"),
         # The personal calendar feed (a token URL): requests per client address.
         "CALENDAR_FEED_RATE_LIMIT": os.environ.get("CALENDAR_FEED_RATE_LIMIT", "60 per minute"),

@@ -80,7 +80,7 @@ def update_user(user, *, acting_user, name, roles, active, locale):
         if not active:
             raise DomainError(_l("You cannot deactivate your own account."), "active")
     if user.active and not active:
-        user.session_token = new_session_token()
+        end_sessions(user)
     user.name = name.strip()
     user.active = active
     user.locale = _check_locale(locale)
@@ -92,7 +92,14 @@ def update_user(user, *, acting_user, name, roles, active, locale):
 def set_password(user, password):
     _check_password_rules(password)
     user.password_hash = _hash(password)
-    user.session_token = new_session_token()  # signs out other sessions
+    end_sessions(user)  # signs out other sessions
+    db.session.flush()
+
+
+def end_sessions(user):
+    """Signs the user out everywhere: session and remember-me cookies carry the session
+    token, so a new one makes every cookie issued before, copied ones included, worthless."""
+    user.session_token = new_session_token()
     db.session.flush()
 
 

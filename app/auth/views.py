@@ -2,15 +2,17 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
-from app.auth import services
+from app.auth import services, throttle
 from app.auth.access import public, roles_required, signed_in
 from app.auth.forms import ROLE_LABELS, LanguageForm, LoginForm, PasswordForm, UserForm
 from app.auth.models import Role, User
@@ -35,10 +37,16 @@ def login():
         return redirect(url_for("core.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        email, address = form.email.data, request.remote_addr
+        wait = throttle.wait_seconds(email, address)
+        if wait:  # the password is not even checked while the account waits
+            return _throttled(form, wait)
+        user = services.authenticate(email, form.password.data)
         if user is None:
+            throttle.record_failure(email, address)
             form.password.errors.append(_("Wrong e-mail or password, or the account is inactive."))
         else:
+            throttle.record_success(email, address)
             db.session.commit()
             login_user(user, remember=form.remember.data)
             response = redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
@@ -48,9 +56,21 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
+def _throttled(form, wait):
+    form.password.errors.append(ngettext(
+        "Too many failed sign-ins to this account: please wait %(num)d second and try again.",
+        "Too many failed sign-ins to this account: please wait %(num)d seconds and try again.", wait))
+    response = make_response(render_template("auth/login.html", form=form), 429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout():
+    # A copied session or remember-me cookie must not outlive the sign-out.
+    services.end_sessions(current_user)
+    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

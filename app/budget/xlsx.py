@@ -11,6 +11,7 @@ from openpyxl.styles import Border, Font, PatternFill, Side
 from app.budget.actuals import spending, variance
 from app.budget.labels import CATEGORY_LABELS, REVISION_STATE_LABELS
 from app.budget.services import ratio_percent
+from app.core.spreadsheets import set_text
 
 MONEY_FORMAT = "#,##0.00"
 HEADER_ROW = 6
@@ -42,7 +43,7 @@ def budget_workbook(plan, revision, check):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Budget")
-    sheet["A1"] = plan.title
+    set_text(sheet["A1"], plan.title)  # what users typed is written with set_text: never a formula
     sheet["A1"].font = Font(bold=True, size=14)
     for row, (label, value) in enumerate(((_("Event day"), plan.event_day), (_("Revision"), revision.number),
                                           (_("State"), str(REVISION_STATE_LABELS[revision.state]))), 2):
@@ -62,17 +63,17 @@ def budget_workbook(plan, revision, check):
         row += 1
         sheet.cell(row, 1, number)
         sheet.cell(row, 2, str(CATEGORY_LABELS[line.category]))
-        sheet.cell(row, 3, line.description)
+        set_text(sheet.cell(row, 3), line.description)
         _number(sheet.cell(row, 4), line.quantity)
-        sheet.cell(row, 5, line.unit)
+        set_text(sheet.cell(row, 5), line.unit)
         _number(sheet.cell(row, 6), line.unit_price)
         _number(sheet.cell(row, 7), line.amount)
         _number(sheet.cell(row, 8), line.actual_amount)
         _number(sheet.cell(row, 9), variance(line))
         if line.actual_amount is not None and line.actual_amount > line.amount:
             sheet.cell(row, 9).font = OVER
-        sheet.cell(row, 10, line.note)
-        sheet.cell(row, 11, line.receipt_note)
+        set_text(sheet.cell(row, 10), line.note)
+        set_text(sheet.cell(row, 11), line.receipt_note)
 
     spent = spending(revision.lines)
     ratio = ratio_percent(check)

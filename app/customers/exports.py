@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
+from app.core.spreadsheets import csv_row, xlsx_row
 from app.customers.forms import CHANNEL_LABELS
 from app.customers.tiering import LIFECYCLE_LABELS, TIER_LABELS
 
@@ -25,8 +25,6 @@ COLUMNS = (
     (_l("R (days since last activity)"), 8), (_l("F (purchases in 12 months)"), 8), (_l("M (amount in 12 months)"), 12),
     (_l("CLV top %"), 8), (_l("Last contact"), 12), (_l("Tags"), 24), (_l("Consent"), 8),
 )
-# Spreadsheet programs run cells that start with these as formulas.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -65,14 +63,6 @@ def rows(session, statement, words):
         ]
 
 
-def _csv_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def csv_chunks(session, statement, words):
     """The CSV text in chunks of BATCH rows, for a streamed response."""
     buffer = io.StringIO()
@@ -80,7 +70,7 @@ def csv_chunks(session, statement, words):
     buffer.write("\ufeff")
     writer.writerow(words.headers)
     for count, row in enumerate(rows(session, statement, words), start=1):
-        writer.writerow([_csv_cell(value) for value in row])
+        writer.writerow(csv_row(row))
         if count % BATCH == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -97,14 +87,6 @@ def write_xlsx(session, statement, words, fileobj, title):
     sheet.freeze_panes = "A2"
     sheet.append(words.headers)
     for row in rows(session, statement, words):
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append(xlsx_row(sheet, row))
     workbook.save(fileobj)
 
-
-def _xlsx_cell(sheet, value):
-    # openpyxl stores a string starting with "=" as a formula: keep it text.
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"
-        return cell
-    return value

@@ -41,7 +41,7 @@ def calendar_feed(token):
         abort(404)
     # The owner's language; else the one the link was made in (?lang=, see `calendar_feed_links`).
     body = calendar.personal_calendar(user, user.locale or str(get_locale()), current_app.config["BASE_URL"])
-    return Response(body, content_type=CALENDAR, headers={"Cache-Control": "private, no-cache"})
+    return Response(body, content_type=CALENDAR, headers={"Cache-Control": "no-store"})
 
 
 @bp.route("/calendar/link", methods=["POST"])

@@ -7,10 +7,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 
-from app.customers.exports import FORMULA_STARTS
+from app.core.spreadsheets import csv_row, xlsx_row
 from app.extensions import db
 from app.invitations import messages
 from app.invitations.models import GuestStatus, Invitation
@@ -46,28 +45,12 @@ def rows(plan):
                messages.fill(words["template"], values), link]
 
 
-def _text(value):
-    """A cell that spreadsheet programs will not run as a formula."""
-    if value is None:
-        return ""
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
-
-
-def _xlsx_cell(sheet, value):
-    # openpyxl stores a string starting with "=" as a formula: keep it text.
-    if isinstance(value, str) and value.startswith("="):
-        cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"
-        return cell
-    return value
-
-
 def csv_text(plan):
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel reads Chinese correctly with the byte-order mark
     writer = csv.writer(buffer)
     writer.writerow([str(label) for label, _width in COLUMNS])
-    writer.writerows([_text(value) for value in row] for row in rows(plan))
+    writer.writerows(csv_row(row) for row in rows(plan))
     return buffer.getvalue()
 
 
@@ -78,7 +61,7 @@ def xlsx_bytes(plan):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.append([str(label) for label, _width in COLUMNS])
     for row in rows(plan):
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append(xlsx_row(sheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

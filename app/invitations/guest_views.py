@@ -12,7 +12,7 @@ from app.customers.models import Customer
 from app.customers.tiering import TIER_LABELS
 from app.events.plans import get_plan
 from app.extensions import db
-from app.invitations import dashboard, guest_list, sending, services
+from app.invitations import dashboard, guest_list, messages, sending, services
 from app.invitations.guest_forms import (
     FLAG_LABELS,
     RSVP_LABELS,
@@ -203,3 +203,21 @@ def guest_dashboard(plan_id):
         stages=dashboard.STAGES, reasons=dashboard.decline_reasons(plan.id), reason_labels=DECLINE_REASON_LABELS,
         **LABELS,
     )
+
+
+@bp.route("/events/plans/<int:plan_id>/guests/<int:invitation_id>/new-link", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def reissue_link(plan_id, invitation_id):
+    """A lost or forwarded invitation: asks first (GET), then replaces the link and shows the new one,
+    rendered here rather than after a redirect so it does not travel through the session cookie."""
+    plan = _plan_or_404(plan_id)
+    invitation = _invitation_or_404(plan, invitation_id)
+    if request.method == "GET":
+        return render_template("invitations/reissue_link.html", plan=plan, invitation=invitation, link=None)
+    try:
+        services.reissue_link(invitation, current_user)
+    except DomainError as error:
+        return _refused(plan, error)
+    db.session.commit()
+    return render_template("invitations/reissue_link.html", plan=plan, invitation=invitation,
+                           link=messages.rsvp_link(invitation))

@@ -138,7 +138,7 @@ def _render(invitation, settings, form):
         action=_rsvp_url(invitation), switch_url=url_for("invitations.rsvp", token=invitation.rsvp_token, lang=other),
         switch_lang=other,
     )
-    return page, {"Cache-Control": "private, no-cache"}  # the guest's own data: no shared caches
+    return page, {"Cache-Control": "no-store"}  # the guest's own data: no copy kept anywhere
 
 
 @bp.route("/rsvp/<token>/qr.png")
@@ -150,7 +150,7 @@ def rsvp_qr(token):
     if invitation.status != GuestStatus.GUEST or invitation.rsvp != Rsvp.ACCEPTED:
         raise InvalidLink()
     response = Response(qr.checkin_png(invitation.checkin_token), mimetype="image/png",
-                        headers={"Cache-Control": "private, no-cache"})
+                        headers={"Cache-Control": "no-store"})
     response.add_etag()
     return response.make_conditional(request)
 
@@ -163,4 +163,4 @@ def rsvp_ics(token):
     link = external_url(current_app, "invitations.rsvp", token=invitation.rsvp_token)
     body = guest_calendar(invitation.plan, invitation.locale, current_app.config["BASE_URL"], link)
     return Response(body, content_type="text/calendar; charset=utf-8", headers={
-        "Content-Disposition": 'attachment; filename="event.ics"', "Cache-Control": "private, no-cache"})
+        "Content-Disposition": 'attachment; filename="event.ics"', "Cache-Control": "no-store"})

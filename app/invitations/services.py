@@ -110,6 +110,20 @@ def reissue(invitation, kind, user):
     return getattr(invitation, column)
 
 
+def reissue_link(invitation, user):
+    """A lost or forwarded invitation: the guest gets a new RSVP link and a new check-in code
+    (the QR code travels with the link); the old ones answer like any unknown link from now on."""
+    if invitation.status not in (GuestStatus.GUEST, GuestStatus.WAITLIST):
+        raise DomainError(_l("Only guests on the list or the waitlist have a link to replace."))
+    for kind in (TokenKind.RSVP, TokenKind.CHECKIN):
+        column = TOKEN_COLUMNS[kind].key
+        db.session.add(RevokedToken(token=getattr(invitation, column), kind=kind, invitation_id=invitation.id))
+        setattr(invitation, column, new_token())
+    activity.record(invitation.plan, user, "guests.token_reissued", guest=invitation.name, kind="link")
+    db.session.flush()
+    return invitation.rsvp_token
+
+
 def seats_taken(plan_id):
     """Guests holding a seat (not declined) plus the companions they bring."""
     taken = db.session.execute(

@@ -87,3 +87,27 @@ def test_development_keeps_a_generated_secret_key(monkeypatch, tmp_path):
     first = create_app({"RAPPORT_ENV": "development", "INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
     second = create_app({"RAPPORT_ENV": "development", "INSTANCE_PATH": str(tmp_path)}).config["SECRET_KEY"]
     assert first == second and len(first) >= 40
+
+
+def test_pages_with_customer_data_are_never_stored(client_as, make_invitation, make_customer, app):
+    from tests.conftest import new_api
+
+    invitation = make_invitation()
+    make_customer(name="星河科技")
+    planner = client_as("planner")
+    responses = {
+        "staff page": planner.get("/customers/"),
+        "export": planner.get("/customers/export.csv"),
+        "guest page": client_as(None).get(f"/rsvp/{invitation.rsvp_token}"),
+        "guest calendar": client_as(None).get(f"/rsvp/{invitation.rsvp_token}/event.ics"),
+        "unknown link": client_as(None).get("/rsvp/no-such-token"),
+        "sign-in page": client_as(None).get("/login"),
+        "API": new_api(app).get("/api/v1/customers"),
+    }
+    assert {name: (r.status_code, r.headers.get("Cache-Control")) for name, r in responses.items()} == {
+        "staff page": (200, "no-store"), "export": (200, "no-store"), "guest page": (200, "no-store"),
+        "guest calendar": (200, "no-store"), "unknown link": (404, "no-store"), "sign-in page": (200, "no-store"),
+        "API": (200, "no-store"),
+    }
+    static = planner.get("/static/js/budget.js")
+    assert static.status_code == 200 and "no-store" not in static.headers.get("Cache-Control", "")

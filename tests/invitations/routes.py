@@ -20,6 +20,9 @@ ACCESS = {
     ("invitations.include_guest", "POST"): ("/events/plans/{plan_id}/guests/{invitation_id}/include",
                                             EDITORS_REDIRECT),
     ("invitations.move_guest", "POST"): ("/events/plans/{plan_id}/guests/{invitation_id}/move", EDITORS_REDIRECT),
+    # A new personal link: asked first (GET), then replaced and shown (POST).
+    ("invitations.reissue_link", "GET"): ("/events/plans/{plan_id}/guests/{invitation_id}/new-link", EDITORS),
+    ("invitations.reissue_link", "POST"): ("/events/plans/{plan_id}/guests/{invitation_id}/new-link", EDITORS),
     # The guest's pages by personal link: the same answer whoever asks (an empty POST shows errors).
     ("invitations.rsvp", "GET"): ("/rsvp/{rsvp_token}", ANYONE),
     ("invitations.rsvp", "POST"): ("/rsvp/{rsvp_token}", ANYONE),
