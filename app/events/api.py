@@ -3,7 +3,7 @@ plan from an event type and a date (the type's default tasks become its timeline
 import json
 from datetime import date, time
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, selectinload
@@ -199,7 +199,7 @@ def create_plan_json():
         event_type.tiers if body.get("tiers") is None else body["tiers"],
         body.get("expected_guests"), body.get("capacity"), body.get("venue"), body.get("online"),
         body.get("content"),
-        None,  # API tokens are not users: the plan has no creator
+        g.api_token.user,  # the person the token acts for; none for an integration's token
     )
     db.session.commit()
     response = plan_detail(get_plan(plan.id))
