@@ -124,3 +124,12 @@ def test_405_names_the_allowed_methods(api, method, path, allowed):
     response = api.client.open(path, method=method, headers={"Authorization": f"Bearer {api.secret}"})
     assert response.status_code == 405 and response.is_json
     assert {m.strip() for m in response.headers["Allow"].split(",")} >= allowed - {"HEAD", "OPTIONS"}
+
+
+@pytest.mark.parametrize("amount", ["1e30", "1.8810329192884924e+250", "-2.5e+292", "1e-40", str(10**30)])
+def test_amounts_far_beyond_money_are_refused_on_their_field(api, make_customer, amount):
+    make_customer(external_id="C1")
+    body = ('{"orders": [{"external_id": "O1", "customer_external_id": "C1", "ordered_on": "2026-01-01", '
+            f'"amount": {amount}}}]}}')
+    response = api.post("/api/v1/orders/bulk", data=body, content_type="application/json")
+    assert response.status_code == 422 and response.json["errors"][0]["field"] == "amount"
