@@ -3,7 +3,8 @@
 Every view declares its rule with one of the decorators below. A single
 `before_request` hook enforces the rules, and it refuses any endpoint that has
 none, so a route added without a rule is closed rather than open. JSON API views
-use `api_token_required`: they answer only to an API token, never to a session.
+use `api_token_required`: they answer only to an API token, never to a session, and
+`API_DOORS` says which roles each of them needs.
 """
 from dataclasses import dataclass
 
@@ -58,6 +59,44 @@ def roles_required(*roles):
     return _mark(AccessRule(roles=frozenset(Role(r) for r in roles)))
 
 
+@dataclass(frozen=True)
+class ApiDoor:
+    """An API operation takes the same step as a page (`page`): a token acting for a person
+    needs the roles that page requires. A token acting for no one is an integration: it may
+    use the operation only when `integration` is true, never for a person's decision."""
+
+    page: str
+    integration: bool = True
+
+
+# Which roles each /api/v1 operation needs: those of the page taking the same step, read
+# from that page's own rule, so the page and the API always check the same roles.
+# An API endpoint missing here is refused, like a view without a rule.
+API_DOORS = {
+    "api_customers.list_customers": ApiDoor("customers.index"),
+    "api_customers.get_customer": ApiDoor("customers.detail"),
+    "api_customers.bulk_customers": ApiDoor("customers.new_import"),
+    "api_customers.bulk_orders": ApiDoor("customers.new_import"),
+    "api_events.list_plans": ApiDoor("events.plans"),
+    "api_events.get_plan_json": ApiDoor("events.plan"),
+    "api_events.create_plan_json": ApiDoor("events.new_plan"),
+    "api_budget.get_budget": ApiDoor("budget.plan_budget"),
+    "api_budget.submit_budget": ApiDoor("budget.submit_budget"),
+    "api_budget.approve_budget": ApiDoor("budget.approve_budget", integration=False),
+    "api_budget.reject_budget": ApiDoor("budget.reject_budget", integration=False),
+    "api_invitations.list_guests": ApiDoor("invitations.guests"),
+    "api_invitations.guest_summary": ApiDoor("invitations.guest_dashboard"),
+}
+
+
+def api_roles(app, endpoint):
+    """The roles a person's token needs for the API `endpoint` (empty: any person), or None
+    when the endpoint has no door in `API_DOORS` or its page has no rule."""
+    door = API_DOORS.get(endpoint)
+    rule = door and rule_for(app, door.page)
+    return None if rule is None else rule.roles
+
+
 def rule_for(app, endpoint):
     if endpoint in EXTENSION_ENDPOINTS:
         return EXTENSION_ENDPOINTS[endpoint]
@@ -97,7 +136,31 @@ def _check_api_token():
         return _unauthorized(_("The API token is not valid or has been revoked."), error="invalid_token")
     db.session.commit()  # keeps last_used_at, whatever the view does next
     g.api_token = token
+    return _check_api_roles(token)
+
+
+def _check_api_roles(token):
+    """The token's person needs the roles of the page taking the same step; a token acting
+    for no one may use the integration's operations only."""
+    roles = api_roles(current_app, request.endpoint)
+    if roles is None:
+        current_app.logger.error("Refused %s: the API operation has no entry in API_DOORS", request.endpoint)
+        return _forbidden(_("This API token may not take this step."))
+    if token.user is None:
+        if API_DOORS[request.endpoint].integration:
+            return None
+        return _forbidden(_("This API token acts for a system, not a person, so it cannot take a person's "
+                            "decision such as approving. Ask an administrator for a token that acts for you."))
+    if roles and not token.user.has_role(*roles):
+        return _forbidden(_("The person this API token acts for may not take this step: it needs the role "
+                            "%(roles)s.", roles=" / ".join(sorted(roles))))
     return None
+
+
+def _forbidden(message):
+    response = jsonify(error=message, status=403)
+    response.status_code = 403
+    return response
 
 
 def _unauthorized(message, error=None):

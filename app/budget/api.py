@@ -17,11 +17,15 @@ from app.budget.rule import CENT
 from app.budget.tasks import email_notices
 from app.core import clock
 from app.core.api import (
+    ID,
     ApiRefused,
     api_error,
     api_rate_limit,
+    id_parameter,
     json_content,
     schema_field,
+    timestamp,
+    timestamp_field,
 )
 from app.core.errors import DomainError
 from app.events.plan_models import PLAN_STATES
@@ -68,10 +72,6 @@ def _money(amount):
     return None if amount is None else str(amount.quantize(CENT))
 
 
-def _iso(value):
-    return value.isoformat() if value else None
-
-
 def budget_json(plan, revision):
     result = budgets.check(revision)
     return {
@@ -80,7 +80,7 @@ def budget_json(plan, revision):
         "revision": revision.number,
         "state": revision.state,
         "approvals_needed": revision.approvals_needed,
-        "submitted_at": _iso(revision.submitted_at),
+        "submitted_at": timestamp(revision.submitted_at),
         "lines": [
             {"id": line.id, "position": line.position, "category": line.category, "description": line.description,
              "quantity": _money(line.quantity), "unit": line.unit, "unit_price": _money(line.unit_price),
@@ -95,7 +95,7 @@ def budget_json(plan, revision):
         "passing_range": {"low": _money(result.low), "high": _money(result.high)},
         "approvals": [
             {"level": approval.level, "decision": approval.decision, "approver": approval.approver.name,
-             "comment": approval.comment, "decided_at": _iso(approval.decided_at)}
+             "comment": approval.comment, "decided_at": timestamp(approval.decided_at)}
             for approval in revision.approvals
         ],
     }
@@ -111,7 +111,7 @@ def _plan_and_revision(plan_id):
     return plan, revision
 
 
-@bp.route("/plans/<int:plan_id>/budget")
+@bp.route(f"/plans/<{ID}:plan_id>/budget")
 @api_token_required
 @api_rate_limit
 def get_budget(plan_id):
@@ -142,7 +142,7 @@ def _body(fields):
     return body
 
 
-@bp.route("/plans/<int:plan_id>/budget/submit", methods=["POST"])
+@bp.route(f"/plans/<{ID}:plan_id>/budget/submit", methods=["POST"])
 @api_token_required
 @api_rate_limit
 def submit_budget(plan_id):
@@ -159,10 +159,7 @@ def submit_budget(plan_id):
 def _decide(plan_id, step):
     plan, revision = _plan_and_revision(plan_id)
     comment = _body(("comment",)).get("comment") or ""
-    person = g.api_token.user
-    if person is None:
-        return api_error(403, _("This API token acts for a system, not a person, so it cannot approve or reject. "
-                                "Ask an administrator for a token that acts for you."))
+    person = g.api_token.user  # never None: approving is a person's step (app.auth.access.API_DOORS)
     step(revision, person, comment)
     notices = approvals.announce(revision, person)
     db.session.commit()
@@ -170,14 +167,14 @@ def _decide(plan_id, step):
     return budget_json(plan, revision)
 
 
-@bp.route("/plans/<int:plan_id>/budget/approve", methods=["POST"])
+@bp.route(f"/plans/<{ID}:plan_id>/budget/approve", methods=["POST"])
 @api_token_required
 @api_rate_limit
 def approve_budget(plan_id):
     return _decide(plan_id, approvals.approve)
 
 
-@bp.route("/plans/<int:plan_id>/budget/reject", methods=["POST"])
+@bp.route(f"/plans/<{ID}:plan_id>/budget/reject", methods=["POST"])
 @api_token_required
 @api_rate_limit
 def reject_budget(plan_id):
@@ -188,8 +185,7 @@ def reject_budget(plan_id):
 
 _MONEY = "string"
 _NULLABLE_TEXT = ["string", "null"]
-_PLAN_ID = {"name": "plan_id", "in": "path", "required": True, "schema": {"type": "integer"},
-            "description": "Plan number."}
+_PLAN_ID = id_parameter("plan_id", "Plan number.")
 _REFUSED = {"description": "Refused by the approval rules; nothing changed.", "content": json_content("FieldErrors")}
 _DECISION_RESPONSES = {
     "200": {"description": "Decided: the budget after the decision.",
@@ -286,7 +282,7 @@ OPENAPI = {
                     "revision": schema_field("integer", "Revision number, from 1."),
                     "state": schema_field("string", "The revision's state.", enum=list(REVISION_STATES)),
                     "approvals_needed": schema_field("integer", "Approvals the submission needs: 1, or 2 above the limit."),
-                    "submitted_at": schema_field(_NULLABLE_TEXT, "When it was submitted (UTC).", format="date-time"),
+                    "submitted_at": timestamp_field("When it was submitted.", nullable=True),
                     "lines": {"type": "array", "description": "Line items in their order.",
                               "items": {"$ref": "#/components/schemas/BudgetLine"}},
                     "base": schema_field(_MONEY, "Sum of the non-contingency lines."),
@@ -323,13 +319,15 @@ OPENAPI = {
                     "decision": schema_field("string", "Decision.", enum=list(DECISIONS)),
                     "approver": schema_field("string", "Who decided."),
                     "comment": schema_field("string", "Their comment."),
-                    "decided_at": schema_field("string", "When (UTC).", format="date-time"),
+                    "decided_at": timestamp_field("When."),
                 },
             },
-            "SubmitRequest": {"type": "object", "description": "No fields: send {} or nothing.", "properties": {}},
+            "SubmitRequest": {"type": "object", "description": "No fields: send {} or nothing.", "properties": {},
+                              "additionalProperties": False},
             "DecisionRequest": {
                 "type": "object",
                 "properties": {"comment": schema_field(_NULLABLE_TEXT, "Comment; required to reject.")},
+                "additionalProperties": False,
             },
         }
     },

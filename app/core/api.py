@@ -10,8 +10,9 @@ from flask import Blueprint, current_app, g, jsonify, render_template, request, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from werkzeug.exceptions import MethodNotAllowed
 
-from app.auth.access import public, signed_in
+from app.auth.access import API_DOORS, api_roles, public, signed_in
 from app.core.errors import ERROR_TITLES
 from app.extensions import limiter
 
@@ -60,19 +61,41 @@ def _json_errors_under_api(state):
     state.app.register_error_handler(ApiRefused, lambda error: api_error(error.status, error.message, **error.details))
 
 
-def positive_int_arg(name, default, maximum=None):
-    """A whole-number query parameter from 1, capped at `maximum`."""
+@bp.after_app_request
+def _allow_on_405(response):
+    """A 405 names the methods the path takes (RFC 9110), also when answered in JSON."""
+    error = request.routing_exception
+    if response.status_code == 405 and isinstance(error, MethodNotAllowed) and error.valid_methods:
+        response.headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    return response
+
+
+# Record numbers fit the database's INTEGER (PostgreSQL's is 32 bits); a path with a larger
+# number matches no route (404) instead of overflowing the database driver.
+ID_MAX = 2**31 - 1
+ID = f"int(min=1, max={ID_MAX})"  # the URL converter: "/plans/<{ID}:plan_id>"
+PAGE_MAX = ID_MAX
+
+
+def positive_int_arg(name, default, maximum):
+    """A whole-number query parameter from 1 to `maximum`."""
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise ApiRefused(_("The parameter %(name)s must be a whole number from 1.", name=name), parameter=name)
-    return min(int(raw), maximum) if maximum else int(raw)
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
+        raise ApiRefused(_("The parameter %(name)s must be a whole number from 1 to %(max)d.", name=name, max=maximum),
+                         parameter=name)
+    return int(raw)
 
 
 def page_args(per_page, max_per_page):
     """(page, per_page) from the query string."""
-    return positive_int_arg("page", 1), positive_int_arg("per_page", per_page, max_per_page)
+    return positive_int_arg("page", 1, PAGE_MAX), positive_int_arg("per_page", per_page, max_per_page)
+
+
+def timestamp(value):
+    """A stored moment (naive, UTC) as ISO 8601 with its offset: 2026-01-31T08:00:00Z."""
+    return value.isoformat(timespec="seconds") + "Z" if value else None
 
 
 def page_links(endpoint, page, per_page, total):
@@ -91,13 +114,23 @@ def json_content(schema_name):
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_name}"}}}
 
 
+def id_parameter(name, description):
+    return {"name": name, "in": "path", "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": ID_MAX}, "description": description}
+
+
+def timestamp_field(description, nullable=False):
+    """A moment, always with its offset (RFC 3339)."""
+    return schema_field(["string", "null"] if nullable else "string", description, format="date-time")
+
+
 def page_parameters(noun, per_page, max_per_page):
     return [
-        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1},
+        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": PAGE_MAX, "default": 1},
          "description": "Page number, from 1."},
         {"name": "per_page", "in": "query",
          "schema": {"type": "integer", "minimum": 1, "maximum": max_per_page, "default": per_page},
-         "description": f"{noun} per page (at most {max_per_page})."},
+         "description": f"{noun} per page (at most {max_per_page}; more is refused)."},
     ]
 
 
@@ -111,7 +144,9 @@ BASE_DOCUMENT = {
             "tier and RFM values. Every /api/v1 call needs an API token, created by an administrator "
             "under Users > API tokens and sent as `Authorization: Bearer rk_...`. Requests are limited "
             "per token (429 with Retry-After beyond). Error messages follow Accept-Language (zh or en). "
-            "Money is a string with two decimals (\"1234.50\"); dates are ISO 8601, timestamps UTC."
+            "Money is a string with two decimals (\"1234.50\"); dates are ISO 8601 (2026-01-31), timestamps "
+            "ISO 8601 with their offset, in UTC (2026-01-31T08:00:00Z). Unknown fields in a body and values "
+            "outside the documented ranges are refused (400 or 422, naming the field)."
         ),
     },
     "security": [{"bearerAuth": []}],
@@ -137,6 +172,11 @@ BASE_DOCUMENT = {
             },
             "Unauthorized": {
                 "description": "No API token, or the token is wrong or revoked (WWW-Authenticate: Bearer).",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+            },
+            "Forbidden": {
+                "description": "The token's person lacks the roles this operation needs, or the token acts for "
+                               "no one and the operation is a person's decision.",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
             },
             "NotFound": {
@@ -169,7 +209,29 @@ def openapi_document(app):
         for section, entries in fragment.get("components", {}).items():
             document["components"].setdefault(section, {}).update(deepcopy(entries))
     document["paths"] = dict(sorted(document["paths"].items()))
+    _document_roles(app, document)
     return document
+
+
+def _document_roles(app, document):
+    """Each operation's roles, from the same table the access check reads (API_DOORS)."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint not in API_DOORS:
+            continue
+        path = re.sub(r"<(?:[^<>]*:)?([^<>]+)>", r"{\1}", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            operation = document["paths"].get(path, {}).get(method.lower())
+            if operation is None:
+                continue
+            roles = sorted(api_roles(app, rule.endpoint))
+            integration = API_DOORS[rule.endpoint].integration
+            operation["x-roles"] = roles
+            operation["x-integration"] = integration
+            operation["description"] += (
+                f" Roles of the token's person: {', '.join(roles) or 'any'}; a token acting for no one: "
+                + ("allowed." if integration else "refused (403).")
+            )
+            operation["responses"].setdefault("403", {"$ref": "#/components/responses/Forbidden"})
 
 
 @bp.route("/openapi.json")

@@ -2,7 +2,8 @@
 from the latest tier run, and upsert customers and orders in bulk through the
 same validation as the file import (all or nothing)."""
 import json
-from datetime import datetime, timezone
+import re
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from flask import Blueprint, request
@@ -19,6 +20,8 @@ from app.core.api import (
     page_links,
     page_parameters,
     schema_field,
+    timestamp,
+    timestamp_field,
 )
 from app.core.formatting import CENT
 from app.customers import queries, tiering
@@ -49,10 +52,6 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def _timestamp(value):
-    return value.isoformat(timespec="seconds") + "Z" if value else None
-
-
 def customer_json(customer, assignment, run):
     """A customer as the API shows it; the tier fields are null until a tier run
     has included the customer."""
@@ -61,8 +60,8 @@ def customer_json(customer, assignment, run):
         registered_on=_iso(customer.registered_on),
         tags=customer.tags,
         consent=customer.consent,
-        created_at=_timestamp(customer.created_at),
-        updated_at=_timestamp(customer.updated_at),
+        created_at=timestamp(customer.created_at),
+        updated_at=timestamp(customer.updated_at),
         tier=None, lifecycle=None, recency_days=None, frequency=None, monetary=None, lifetime_spend=None,
         clv_top_percent=None, first_order_on=None, last_activity_on=None, tier_as_of=None,
     )
@@ -83,7 +82,7 @@ def customer_json(customer, assignment, run):
 
 
 def _tiers():
-    tiers = [tier.strip() for value in request.args.getlist("tier") for tier in value.split(",") if tier.strip()]
+    tiers = [tier.strip() for value in request.args.getlist("tier") for tier in value.split(",")]
     unknown = sorted(set(tiers) - set(TIERS))
     if unknown:
         raise ApiRefused(_("Unknown tier %(tier)s. Use %(tiers)s.", tier=unknown[0], tiers=", ".join(TIERS)),
@@ -91,18 +90,25 @@ def _tiers():
     return tuple(tiers)
 
 
+# ISO 8601 as RFC 3339 has it: a date, or a timestamp with its offset.
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
 def _updated_since():
+    """The moment as naive UTC; a date alone is its midnight UTC."""
     raw = request.args.get("updated_since")
-    if not raw:
+    if raw is None:
         return None
     try:
-        moment = datetime.fromisoformat(raw.strip())
-    except ValueError:
-        raise ApiRefused(_("updated_since must be a date or a timestamp such as 2026-01-31 or 2026-01-31T08:00:00Z."),
-                         parameter="updated_since") from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment
+        if DATE.fullmatch(raw):
+            return datetime.combine(date.fromisoformat(raw), datetime.min.time())
+        if TIMESTAMP.fullmatch(raw):
+            return datetime.fromisoformat(raw.upper().replace("Z", "+00:00")).astimezone(timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError):
+        pass
+    raise ApiRefused(_("updated_since must be a date or a timestamp with its offset, such as 2026-01-31 or "
+                       "2026-01-31T08:00:00Z."), parameter="updated_since")
 
 
 @bp.route("/customers")
@@ -158,6 +164,9 @@ def _records(kind):
     body = _json_body()
     if not isinstance(body, dict) or not isinstance(body.get(kind), list):
         raise ApiRefused(_('The body must be a JSON object with a list: {"%(kind)s": [{...}, ...]}.', kind=kind))
+    unknown = sorted(set(body) - {kind})
+    if unknown:
+        raise ApiRefused(_("Unknown field %(field)s.", field=unknown[0]), field=unknown[0])
     items = body[kind]
     if len(items) > MAX_RECORDS:
         raise ApiRefused(_("At most %(max)d records per call, this one has %(count)d: split them.",
@@ -223,6 +232,7 @@ def _record_list(kind, record_schema):
     return {
         "type": "object",
         "required": [kind],
+        "additionalProperties": False,
         "properties": {kind: {"type": "array", "maxItems": MAX_RECORDS, "description": f"At most {MAX_RECORDS}.",
                               "items": {"$ref": f"#/components/schemas/{record_schema}"}}},
     }
@@ -282,8 +292,10 @@ OPENAPI = {
                     {"name": "tier", "in": "query", "style": "form", "explode": True,
                      "schema": {"type": "array", "items": {"type": "string", "enum": list(TIERS)}},
                      "description": "Only these tiers (repeat the parameter or separate with commas)."},
-                    {"name": "updated_since", "in": "query", "schema": {"type": "string", "format": "date-time"},
-                     "description": "Only customers changed at or after this moment (ISO 8601; UTC when no offset)."},
+                    {"name": "updated_since", "in": "query",
+                     "schema": {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]},
+                     "description": "Only customers changed at or after this moment: a timestamp with its offset "
+                                    "(2026-01-31T08:00:00Z, 2026-01-31T16:00:00+08:00) or a date (its midnight UTC)."},
                     {"name": "q", "in": "query", "schema": {"type": "string"},
                      "description": "Search in name, company, phone and customer ID."},
                 ],
@@ -334,8 +346,8 @@ OPENAPI = {
                     "registered_on": schema_field(_NULLABLE_TEXT, "Registration or first purchase.", format="date"),
                     "tags": {"type": "array", "items": {"type": "string"}, "description": "Tags, e.g. 制造业, *经理."},
                     "consent": schema_field("boolean", "Agreed to be contacted."),
-                    "created_at": schema_field(_TEXT, "When Rapport first saw the customer (UTC).", format="date-time"),
-                    "updated_at": schema_field(_TEXT, "Last change in Rapport (UTC).", format="date-time"),
+                    "created_at": timestamp_field("When Rapport first saw the customer."),
+                    "updated_at": timestamp_field("Last change in Rapport."),
                     "tier": schema_field(_NULLABLE_TEXT, "RFM tier.", enum=[*TIERS, None]),
                     "lifecycle": schema_field(_NULLABLE_TEXT, "Lifecycle stage.", enum=[*LIFECYCLES, None]),
                     "recency_days": schema_field(["integer", "null"], "R: days since the last order or interaction."),
@@ -374,6 +386,7 @@ OPENAPI = {
                 "type": "object",
                 "description": "A customer to create or update. Unknown fields are errors.",
                 "required": list(REQUIRED["customers"]),
+                "additionalProperties": False,
                 "properties": {
                     "external_id": schema_field(_TEXT, "Customer ID of your system (at most 64 characters): the upsert key."),
                     **{name: schema_field(_NULLABLE_TEXT, text) for name, text in _CUSTOMER_TEXT.items()},
@@ -393,6 +406,7 @@ OPENAPI = {
                 "type": "object",
                 "description": "An order to create or update. Unknown fields are errors.",
                 "required": list(REQUIRED["orders"]),
+                "additionalProperties": False,
                 "properties": {
                     "external_id": schema_field(_TEXT, "Order ID of your system (at most 64 characters): the upsert key."),
                     "customer_external_id": schema_field(_TEXT, "The customer's ID; the customer must exist."),

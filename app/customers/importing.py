@@ -226,11 +226,11 @@ def parse_amount(value):
             amount = -amount
     if amount < 0:
         raise InvalidValue("negative_amount")
+    if amount > MAX_AMOUNT:  # first: quantizing 10^30 exceeds Decimal's precision
+        raise InvalidValue("amount_too_large")
     cents = amount.quantize(CENT)
     if cents != amount:
         raise InvalidValue("too_many_decimals")
-    if cents > MAX_AMOUNT:
-        raise InvalidValue("amount_too_large")
     return cents
 
 

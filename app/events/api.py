@@ -1,18 +1,22 @@
 """JSON API for event plans: read plans with their phases and tasks, and create a
 plan from an event type and a date (the type's default tasks become its timeline)."""
 import json
+import re
 from datetime import date, time
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.auth.access import api_token_required
 from app.core.api import (
+    ID,
+    ID_MAX,
     ApiRefused,
     api_error,
     api_rate_limit,
+    id_parameter,
     json_content,
     page_args,
     page_links,
@@ -136,7 +140,7 @@ def list_plans():
     }
 
 
-@bp.route("/plans/<int:plan_id>")
+@bp.route(f"/plans/<{ID}:plan_id>")
 @api_token_required
 @api_rate_limit
 def get_plan_json(plan_id):
@@ -167,12 +171,21 @@ def _body():
         value = body.get(name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             raise ApiRefused(_("%(field)s must be a whole number.", field=name), field=name)
+        if value is not None and not 0 <= value <= ID_MAX:  # beyond, the database's INTEGER overflows
+            raise DomainError(_("%(field)s must be a whole number from 0 to %(max)d.", field=name, max=ID_MAX), name)
     if body.get("online") is not None and not isinstance(body["online"], bool):
         raise ApiRefused(_("%(field)s must be true or false.", field="online"), field="online")
     tiers = body.get("tiers")
     if tiers is not None and not (isinstance(tiers, list) and all(isinstance(tier, str) for tier in tiers)):
         raise ApiRefused(_("%(field)s must be a list of strings.", field="tiers"), field="tiers")
     return body
+
+
+def _iso_date(text):
+    """YYYY-MM-DD only (date.fromisoformat also takes 20270520 and week dates)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError(text)
+    return date.fromisoformat(text)
 
 
 def _parsed(body, name, parse, message):
@@ -190,17 +203,20 @@ def create_plan_json():
     event_type = db.session.scalar(select(EventType).where(EventType.code == (body.get("event_type") or "")))
     if event_type is None:
         raise DomainError(_("Unknown event type. Use the code of an active event type."), "event_type")
-    event_day = _parsed(body, "event_day", date.fromisoformat, _("Enter the event day as YYYY-MM-DD."))
+    event_day = _parsed(body, "event_day", _iso_date, _("Enter the event day as YYYY-MM-DD."))
     if event_day is None:
         raise DomainError(_("Enter the event day as YYYY-MM-DD."), "event_day")
     start_time = _parsed(body, "start_time", time.fromisoformat, _("Enter the start time as HH:MM."))
-    plan = create_plan(
-        event_type, body.get("title"), event_day, start_time,
-        event_type.tiers if body.get("tiers") is None else body["tiers"],
-        body.get("expected_guests"), body.get("capacity"), body.get("venue"), body.get("online"),
-        body.get("content"),
-        None,  # API tokens are not users: the plan has no creator
-    )
+    try:
+        plan = create_plan(
+            event_type, body.get("title"), event_day, start_time,
+            event_type.tiers if body.get("tiers") is None else body["tiers"],
+            body.get("expected_guests"), body.get("capacity"), body.get("venue"), body.get("online"),
+            body.get("content"),
+            g.api_token.user,  # the person the token acts for; none for an integration's token
+        )
+    except OverflowError:  # a timeline task would fall before year 1 or after 9999
+        raise DomainError(_("Enter the event day as YYYY-MM-DD."), "event_day") from None
     db.session.commit()
     response = plan_detail(get_plan(plan.id))
     return response, 201, {"Location": url_for(".get_plan_json", plan_id=plan.id)}
@@ -281,8 +297,7 @@ OPENAPI = {
                     "evaluation plan."
                 ),
                 "parameters": [
-                    {"name": "plan_id", "in": "path", "required": True, "schema": {"type": "integer"},
-                     "description": "Plan number."},
+                    id_parameter("plan_id", "Plan number."),
                 ],
                 "responses": {
                     "200": {"description": "The plan.", "content": json_content("Plan")},
@@ -372,13 +387,15 @@ OPENAPI = {
                 "type": "object",
                 "description": "A plan to create. Unknown fields are errors.",
                 "required": ["event_type", "event_day", "title"],
+                "additionalProperties": False,
                 "properties": {
                     "event_type": schema_field(_TEXT, "Code of an active event type, e.g. banquet."),
                     "event_day": schema_field(_TEXT, "The event day: 2027-05-20.", format="date"),
                     "title": schema_field(_TEXT, "Title."),
                     "tiers": {**_TIER_LIST, "description": "Target tiers; default: the tiers the type fits."},
-                    "expected_guests": schema_field(_NULLABLE_INT, "Expected guests, 0 or more."),
-                    "capacity": schema_field(_NULLABLE_INT, "Seats, at least the expected guests."),
+                    "expected_guests": schema_field(_NULLABLE_INT, "Expected guests, 0 or more.", minimum=0, maximum=ID_MAX),
+                    "capacity": schema_field(_NULLABLE_INT, "Seats, at least the expected guests.", minimum=0,
+                                             maximum=ID_MAX),
                     "venue": schema_field(_NULLABLE_TEXT, "Venue."),
                     "online": schema_field("boolean", "Held online (default false)."),
                     "start_time": schema_field(_NULLABLE_TEXT, "Start time: 18:30."),

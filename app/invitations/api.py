@@ -6,13 +6,17 @@ from sqlalchemy import func, select
 
 from app.auth.access import api_token_required
 from app.core.api import (
+    ID,
     ApiRefused,
     api_rate_limit,
+    id_parameter,
     json_content,
     page_args,
     page_links,
     page_parameters,
     schema_field,
+    timestamp,
+    timestamp_field,
 )
 from app.customers.models import TIERS
 from app.events.plans import get_plan
@@ -34,10 +38,6 @@ def _same_plan(endpoint, values):
         values["plan_id"] = request.view_args["plan_id"]
 
 
-def _timestamp(value):
-    return value.isoformat(timespec="seconds") + "Z" if value else None
-
-
 def guest_json(invitation):
     return {
         "id": invitation.id,
@@ -52,9 +52,9 @@ def guest_json(invitation):
         "rsvp": invitation.rsvp,
         "companions": invitation.companions,
         "decline_reason": invitation.decline_reason,
-        "invited_at": _timestamp(invitation.invited_at),
-        "opened_at": _timestamp(invitation.opened_at),
-        "responded_at": _timestamp(invitation.responded_at),
+        "invited_at": timestamp(invitation.invited_at),
+        "opened_at": timestamp(invitation.opened_at),
+        "responded_at": timestamp(invitation.responded_at),
     }
 
 
@@ -66,14 +66,14 @@ def _plan(plan_id):
 
 
 def _choice(name, allowed):
-    value = request.args.get(name) or None
+    value = request.args.get(name)
     if value is not None and value not in allowed:
         raise ApiRefused(_("Unknown %(name)s %(value)s. Use %(allowed)s.", name=name, value=value,
                            allowed=", ".join(allowed)), parameter=name)
     return value
 
 
-@bp.route("/plans/<int:plan_id>/guests")
+@bp.route(f"/plans/<{ID}:plan_id>/guests")
 @api_token_required
 @api_rate_limit
 def list_guests(plan_id):
@@ -91,7 +91,7 @@ def _counts_json(counts):
                                                      "seats_taken", "companions")}
 
 
-@bp.route("/plans/<int:plan_id>/guests/summary")
+@bp.route(f"/plans/<{ID}:plan_id>/guests/summary")
 @api_token_required
 @api_rate_limit
 def guest_summary(plan_id):
@@ -109,8 +109,7 @@ def guest_summary(plan_id):
 
 # ---------------------------------------------------------------- OpenAPI fragment
 
-_PLAN_ID = {"name": "plan_id", "in": "path", "required": True, "schema": {"type": "integer"},
-            "description": "Plan number."}
+_PLAN_ID = id_parameter("plan_id", "Plan number.")
 _NULLABLE_TEXT = ["string", "null"]
 _NULLABLE_INT = ["integer", "null"]
 _ERRORS = {
@@ -189,11 +188,9 @@ OPENAPI = {
                     "rsvp": schema_field("string", "The answer.", enum=list(RSVPS)),
                     "companions": schema_field("integer", "Companions the guest brings."),
                     "decline_reason": schema_field(_NULLABLE_TEXT, "Reason given for declining."),
-                    "invited_at": schema_field(_NULLABLE_TEXT, "When the invitation went out (UTC).",
-                                               format="date-time"),
-                    "opened_at": schema_field(_NULLABLE_TEXT, "First visit of the RSVP page (UTC).",
-                                              format="date-time"),
-                    "responded_at": schema_field(_NULLABLE_TEXT, "Last answer (UTC).", format="date-time"),
+                    "invited_at": timestamp_field("When the invitation went out.", nullable=True),
+                    "opened_at": timestamp_field("First visit of the RSVP page.", nullable=True),
+                    "responded_at": timestamp_field("Last answer.", nullable=True),
                 },
             },
             "GuestPage": {

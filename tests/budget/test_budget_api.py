@@ -84,12 +84,13 @@ def test_a_second_submission_is_refused(app, ready_plan, people):
     assert response.status_code == 422 and response.json["errors"][0]["field"] == "step"
 
 
-def test_malformed_bodies_are_400(app, ready_plan):
+def test_malformed_bodies_are_400(app, ready_plan, people):
     api, plan = new_api(app), ready_plan()
     for body in ("[1]", "{", '{"note": "x"}'):
         response = api.post(path(plan, "submit"), data=body, content_type="application/json")
         assert response.status_code == 400, body
-    assert api.post(path(plan, "reject"), json={"comment": 5}).status_code == 400
+    manager = new_api(app, acts_for=people.manager)
+    assert manager.post(path(plan, "reject"), json={"comment": 5}).status_code == 400
 
 
 def test_tokens_acting_for_no_one_cannot_approve_or_reject(app, ready_plan, people):
@@ -99,7 +100,7 @@ def test_tokens_acting_for_no_one_cannot_approve_or_reject(app, ready_plan, peop
     for step in ("approve", "reject"):
         response = api.post(path(plan, step), json={"comment": "Fine"})
         assert response.status_code == 403 and "acts for a system" in response.json["error"]
-    assert api.post("/api/v1/plans/99999/budget/approve").status_code == 404
+    assert api.post("/api/v1/plans/99999/budget/approve").status_code == 403  # refused before any lookup
     db.session.expire_all()
     assert plan.state == "submitted" and budgets.current_revision(plan).approvals == []
 
@@ -121,7 +122,7 @@ def test_a_token_has_its_persons_roles_and_limits(app, ready_plan, people, make_
     submitted(plan, people.both)
     own = new_api(app, acts_for=people.both).post(path(plan, "approve"), json={})
     planner = new_api(app, acts_for=make_user(roles=("planner",))).post(path(plan, "approve"), json={})
-    assert own.status_code == 422 and planner.status_code == 422
+    assert own.status_code == 422 and planner.status_code == 403
     rejected_without_comment = new_api(app, acts_for=people.manager).post(path(plan, "reject"), json={})
     assert rejected_without_comment.status_code == 422
     db.session.expire_all()

@@ -121,7 +121,7 @@ def test_errors_under_api_are_json(client):
     missing = client.get("/api/no-such-thing")
     assert missing.status_code == 404 and missing.is_json and missing.json["status"] == 404
     wrong = client.post("/api/openapi.json")
-    assert wrong.status_code == 405 and wrong.is_json
+    assert wrong.status_code == 405 and wrong.is_json and wrong.headers["Allow"] == "GET, HEAD, OPTIONS"
 
 
 def test_api_error_handler_leaves_other_pages_alone(app, client):
@@ -144,3 +144,40 @@ def test_api_error_handler_leaves_other_pages_alone(app, client):
     assert api.status_code == 422 and api.json == {"error": "The data was refused.", "status": 422}
     page = client.get("/page-unprocessable")
     assert page.status_code == 422 and not page.is_json
+
+
+def test_each_operation_states_its_roles_from_the_access_table(document, app):
+    from app.auth.access import API_DOORS, api_roles
+
+    seen = set()
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in API_DOORS:
+            path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                operation = document["paths"][path][method.lower()]
+                roles = sorted(api_roles(app, rule.endpoint))
+                assert operation["x-roles"] == roles and "403" in operation["responses"]
+                assert operation["x-integration"] == API_DOORS[rule.endpoint].integration
+                assert ", ".join(roles) in operation["description"]
+                seen.add(operation["operationId"])
+    assert len(seen) == len(documented_operations(document))
+    approve = document["paths"]["/api/v1/plans/{plan_id}/budget/approve"]["post"]
+    assert approve["x-roles"] == ["admin", "manager"] and approve["x-integration"] is False
+
+
+def test_request_bodies_refuse_unknown_fields(document):
+    for name, schema in document["components"]["schemas"].items():
+        if name.endswith(("Request", "Record", "RecordList")):
+            assert schema["additionalProperties"] is False, name
+
+
+def test_ids_and_pages_declare_their_range(document):
+    from app.core.api import ID_MAX, PAGE_MAX
+
+    for path, item in document["paths"].items():
+        for operation in item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] == "plan_id":
+                    assert parameter["schema"] == {"type": "integer", "minimum": 1, "maximum": ID_MAX}, path
+                if parameter["name"] in ("page", "per_page"):
+                    assert parameter["schema"]["minimum"] == 1 and parameter["schema"]["maximum"] <= PAGE_MAX

@@ -120,7 +120,9 @@ def test_pagination(api, make_customer):
     last = api.get(second["next"]).json
     assert [c["external_id"] for c in last["customers"]] == ["P4"] and last["next"] is None
     assert api.get("/api/v1/customers?per_page=2&page=9").json["customers"] == []
-    assert api.get("/api/v1/customers?per_page=100000").json["per_page"] == 500
+    too_many = api.get("/api/v1/customers?per_page=501")
+    assert too_many.status_code == 400 and too_many.json["parameter"] == "per_page"
+    assert api.get("/api/v1/customers?per_page=500").json["per_page"] == 500
 
 
 @pytest.mark.parametrize("query", ["page=0", "page=x", "per_page=-1", "tier=platinum", "updated_since=yesterday"])

@@ -71,7 +71,8 @@ def test_list_pages(api, make_plan, dinner):
     second = api.get(first["next"]).json
     assert [p["id"] for p in second["plans"]] == [plans[2].id] and second["next"] is None
     assert api.get("/api/v1/plans?per_page=0").status_code == 400
-    assert api.get("/api/v1/plans?per_page=1000").json["per_page"] == 100
+    assert api.get("/api/v1/plans?per_page=101").status_code == 400
+    assert api.get("/api/v1/plans?per_page=100").json["per_page"] == 100
 
 
 def test_list_runs_a_fixed_number_of_queries(api, make_plan, dinner, count_queries):
