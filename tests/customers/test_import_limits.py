@@ -8,19 +8,20 @@ import pytest
 
 from app.customers.import_parsing import ImportFileError, _unique_headers, check_workbook, preview
 
-SECONDS = 5  # generous: the machine is shared; the files once took minutes
+SECONDS = 10  # of CPU time, generous (tracemalloc slows Python down); the files once took minutes
 MEGABYTES = 64  # the 1 GB workbook once took 3.2 GB
 
 
 @contextmanager
 def bounded():
-    """Fails unless the block runs within SECONDS and allocates at most MEGABYTES at its peak."""
+    """Fails unless the block uses at most SECONDS of CPU time (the process's, so a
+    busy machine does not make it flaky) and allocates at most MEGABYTES at its peak."""
     tracemalloc.start()
-    started = time.monotonic()
+    started = time.process_time()
     try:
         yield
     finally:
-        elapsed = time.monotonic() - started
+        elapsed = time.process_time() - started
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     assert elapsed < SECONDS, f"took {elapsed:.1f} s"

@@ -136,12 +136,13 @@ def test_errors_beyond_the_stored_ones_are_counted(client_as):
 ])
 def test_files_of_other_types_are_refused_on_the_upload_page(client_as, app, name, content, message):
     planner = client_as("planner")
+    uploads = Path(app.instance_path) / "uploads"
+    before = set(uploads.iterdir()) if uploads.exists() else set()
     response = upload(planner, content, name=name)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     assert count(ImportJob) == 0
-    uploads = Path(app.instance_path) / "uploads"
-    assert not uploads.exists() or not any(uploads.iterdir())
+    assert (set(uploads.iterdir()) if uploads.exists() else set()) == before
 
 
 @pytest.mark.parametrize("name, content, code, message", [
