@@ -41,6 +41,7 @@ EXCEL_EXTENSIONS = ("xlsx", "xlsm")
 EXTENSIONS = CSV_EXTENSIONS + EXCEL_EXTENSIONS
 ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
 CHUNK = 1 << 20
+MAX_XLSX_PARTS = 10_000  # a workbook has tens; each costs zipfile an object
 
 
 class ImportFileError(DomainError):
@@ -190,6 +191,11 @@ def check_workbook(path):
     and, streamed, the shared strings part. zipfile never inflates a member beyond
     the size its directory declares, so the declared sizes are a true bound."""
     try:
+        with Path(path).open("rb") as stream:
+            # The directory's entry count, read before zipfile builds an object per entry.
+            end = zipfile._EndRecData(stream)  # noqa: SLF001
+        if end is None or end[zipfile._ECD_ENTRIES_TOTAL] > MAX_XLSX_PARTS:  # noqa: SLF001
+            raise ImportFileError("unreadable_file")
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if sum(member.file_size for member in members) > MAX_XLSX_MB * 1024 * 1024:
@@ -202,7 +208,8 @@ def check_workbook(path):
 
 
 _SHARED_STRING = re.compile(rb"<(?:\w{1,16}:)?si[\s>/]")
-_COUNT_ATTRIBUTE = re.compile(rb"<(?:\w{1,16}:)?sst\b[^>]*?\s(?:uniqueCount|count)=\"(\d+)\"")
+# uniqueCount is the number of <si> elements (count is how often cells use them).
+_COUNT_ATTRIBUTE = re.compile(rb"<(?:\w{1,16}:)?sst\b[^>]*?\suniqueCount=\"(\d+)\"")
 
 
 def _shared_string_count(archive, member):

@@ -149,6 +149,11 @@ def test_a_workbook_with_millions_of_shared_strings_is_refused(tmp_path, declare
     assert message == "The workbook holds more than 2,000,000 different texts. Save it as CSV and upload that instead."
 
 
+def test_a_workbook_of_countless_parts_is_refused(tmp_path):
+    path = workbook(tmp_path, "parts.xlsx", {f"xl/media/{n}.bin": b"" for n in range(20_000)})
+    assert refusal(path)[0] == "unreadable_file"
+
+
 def test_a_hand_built_workbook_within_the_limits_is_read(tmp_path):
     """The workbooks above differ from this one only in what they hold."""
     path = workbook(tmp_path, "fine.xlsx", {})
