@@ -1,7 +1,9 @@
 """Imports uploaded through the web: stored files, ImportJob rows and their progress.
 
-An upload is stored under the instance folder with a random name, its headers are
-matched, and the user confirms the mapping; the `run_import` task then validates
+The web request only stores an upload under the instance folder with a random
+name and creates its job: nothing in a request parses the file. The `read_upload`
+task reads its header and first rows (under the limits of import_parsing) and
+guesses the mapping; the user confirms it; the `run_import` task then validates
 the file (reporting progress), writes it in one transaction and records the result.
 """
 import secrets
@@ -34,11 +36,15 @@ from app.customers.importing import (
 from app.customers.models import ImportJob
 from app.extensions import db
 
-RUNNING = ("queued", "validating", "writing")
+RUNNING = ("reading", "queued", "validating", "writing")
 DEFAULT_MAX_MB = 200
 RECENT = 50
+PREVIEW_ROWS = 10
+PREVIEW_CHARS = 100  # of each cell shown on the mapping page
+ORPHAN_AGE = timedelta(hours=1)  # a file this old without a job is deleted
 
 STATUS_LABELS = {
+    "reading": _l("Reading the file"),
     "uploaded": _l("Waiting for the column check"),
     "queued": _l("Queued"),
     "validating": _l("Checking rows"),
@@ -56,34 +62,31 @@ def max_upload_bytes():
     return current_app.config.get("IMPORT_MAX_MB", DEFAULT_MAX_MB) * 1024 * 1024
 
 
-def store_upload(kind, stream, filename, user=None):
-    """Save an uploaded file under a random name, read its header and create the
-    job with the automatic mapping. A file that cannot be imported raises
-    ImportFileError and leaves nothing behind."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown import kind {kind!r}")
+def store_upload(kind, stream, filename, user_id=None):
+    """Save an uploaded file and create its job, to be read by the `read_upload`
+    task. The file is not parsed here; a refused or failed upload leaves nothing
+    behind."""
+    path = save_upload(stream, filename)
+    try:
+        return create_job(kind, filename, path, user_id)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def save_upload(stream, filename):
+    """Write the stream to the upload folder under a random name; returns the path.
+    Only the name's extension and the size are checked: no database, no parsing."""
     ext = check_extension(filename)
     folder = upload_folder()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{secrets.token_hex(16)}.{ext}"
     try:
         _save(stream, path, max_upload_bytes())
-        headers, rows, _ = preview(path, limit=1)
-        if not rows:
-            raise ImportFileError("no_rows")
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    job = ImportJob(
-        kind=kind,
-        filename=Path(filename.replace("\\", "/")).name[:255] or ext,
-        stored_path=str(path),
-        mapping=guess_mapping(kind, headers),
-        created_by_id=getattr(user, "id", None),
-    )
-    db.session.add(job)
-    db.session.flush()
-    return job
+    return path
 
 
 def _save(stream, path, limit):
@@ -98,9 +101,63 @@ def _save(stream, path, limit):
             out.write(chunk)
 
 
-def job_preview(job, limit=10):
-    """(headers, first rows, estimated rows) of the job's file."""
-    return preview(job.stored_path, limit)
+def create_job(kind, filename, path, user_id=None):
+    """The job of a saved upload, waiting for the worker to read it."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown import kind {kind!r}")
+    job = ImportJob(
+        kind=kind,
+        filename=Path(filename.replace("\\", "/")).name[:255] or Path(path).suffix.lstrip("."),
+        stored_path=str(path),
+        status="reading",
+        created_by_id=user_id,
+    )
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def read_upload(job_id):
+    """Read a stored upload's header and first rows and guess its mapping (the
+    `read_upload` task); returns the job's new status, or None if it was not
+    waiting to be read. A file that cannot be imported fails the job and is
+    deleted.
+
+    The slow part runs outside any transaction, and the outcome is written by a
+    statement that starts its own: with SQLite, a transaction that has read
+    cannot start writing once another connection has written since."""
+    job = db.session.get(ImportJob, job_id)
+    if job is None or job.status != "reading":
+        return None
+    kind, path = job.kind, job.stored_path
+    db.session.commit()
+    try:
+        headers, rows, estimated = preview(path, PREVIEW_ROWS)
+        if not rows:
+            raise ImportFileError("no_rows")
+    except ImportFileError as error:
+        _discard(path)
+        return _set_read(job_id, _closing("failed", [RowError(None, None, error.code)], 1))
+    except BaseException:
+        _discard(path)
+        _set_read(job_id, _closing("failed", [RowError(None, None, "internal_error")], 1))
+        db.session.commit()
+        raise
+    shown = [[None if cell is None else str(cell)[:PREVIEW_CHARS] for cell in row] for row in rows]
+    return _set_read(job_id, {"status": "uploaded", "mapping": guess_mapping(kind, headers),
+                              "preview": {"headers": headers, "rows": shown, "estimated": estimated}})
+
+
+def _set_read(job_id, values):
+    db.session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.status == "reading").values(**values))
+    db.session.expire_all()
+    return values["status"]
+
+
+def job_preview(job):
+    """(headers, first rows, estimated rows) of the job's file, as the worker read them."""
+    stored = job.preview or {}
+    return stored.get("headers") or list(job.mapping or {}), stored.get("rows") or [], stored.get("estimated")
 
 
 def confirm_mapping(job, mapping):
@@ -164,13 +221,16 @@ def fail(job, code):
 
 
 def _close(job, status, errors, error_count):
-    job.status = status
-    job.errors = [error.as_dict() for error in errors]
-    job.error_count = error_count
-    job.finished_at = datetime.now(UTC).replace(tzinfo=None)
+    for name, value in _closing(status, errors, error_count).items():
+        setattr(job, name, value)
 
 
-OPEN_STATES = ("uploaded", "queued", "validating", "writing")
+def _closing(status, errors, error_count):
+    return {"status": status, "errors": [error.as_dict() for error in errors], "error_count": error_count,
+            "finished_at": datetime.now(UTC).replace(tzinfo=None)}
+
+
+OPEN_STATES = ("reading", "uploaded", "queued", "validating", "writing")
 
 
 def expire_stale_jobs(older_than=timedelta(hours=24)):
@@ -187,9 +247,31 @@ def expire_stale_jobs(older_than=timedelta(hours=24)):
     return len(stale)
 
 
+def remove_orphaned_files(older_than=ORPHAN_AGE):
+    """Delete the files of the upload folder that no open job holds (a request or
+    worker that died between saving the file and recording the job, or a job
+    that ended without its file being removed); returns how many. Files younger
+    than `older_than` are left alone: their job may not be committed yet."""
+    folder = upload_folder()
+    if not folder.is_dir():
+        return 0
+    held = set(db.session.scalars(select(ImportJob.stored_path).where(ImportJob.status.in_(OPEN_STATES))))
+    cutoff = datetime.now(UTC).timestamp() - older_than.total_seconds()
+    removed = 0
+    for path in folder.iterdir():
+        if path.is_file() and str(path) not in held and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
 def discard_upload(job):
     """The file is not kept once the job has run: it holds personal data."""
-    path = Path(job.stored_path)
+    _discard(job.stored_path)
+
+
+def _discard(stored_path):
+    path = Path(stored_path)
     if path.parent == upload_folder():
         path.unlink(missing_ok=True)
 

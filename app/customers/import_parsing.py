@@ -3,13 +3,16 @@
 CSV (UTF-8 with or without BOM, else GBK/GB18030 as Chinese Excel writes it;
 comma, tab or semicolon separated) and Excel workbooks (.xlsx, first sheet,
 openpyxl in read-only mode). Rows stream: a file of any size is read in bounded
-memory.
+memory. Hostile files are refused before they cost time or memory: a line, a
+header and the number of columns have limits, and an XLSX's decompressed size
+and shared strings are checked in the zip before openpyxl opens it.
 """
 import codecs
 import csv
 import itertools
 import re
 import unicodedata
+import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,7 +26,12 @@ from app.customers.importing import (
     ERROR_MESSAGES,
     FIELD_LABELS,
     FIELDS,
+    MAX_COLUMNS,
     MAX_ERRORS,
+    MAX_HEADER_CHARS,
+    MAX_LINE_CHARS,
+    MAX_SHARED_STRINGS,
+    MAX_XLSX_MB,
     REQUIRED,
     import_records,
 )
@@ -33,6 +41,7 @@ EXCEL_EXTENSIONS = ("xlsx", "xlsm")
 EXTENSIONS = CSV_EXTENSIONS + EXCEL_EXTENSIONS
 ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
 CHUNK = 1 << 20
+MAX_XLSX_PARTS = 10_000  # a workbook has tens; each costs zipfile an object
 
 
 class ImportFileError(DomainError):
@@ -76,7 +85,7 @@ def open_table(path):
         header_line, header = next(lines, (None, None))
         if header is None:
             raise ImportFileError("empty_file")
-        headers = _unique_headers(header)
+        headers = _unique_headers(_checked_header(header))
         width = len(headers)
         rows = ((line, cells if len(cells) == width else (cells + [None] * width)[:width]) for line, cells in lines)
         yield Table(headers, rows, max(estimated - header_line, 0) if estimated is not None else None)
@@ -106,11 +115,12 @@ def _nonblank_text(lines):
 def _open_csv(path):
     encoding, line_count = _detect_encoding(path)
     with path.open(encoding=encoding, newline="") as stream:
-        first_line = stream.readline()
+        first_line = stream.readline(MAX_LINE_CHARS + 1)
         stream.seek(0)
-        counts = Counter(char for char in first_line if char in ",\t;")
-        delimiter = counts.most_common(1)[0][0] if counts else ","
-        reader = csv.reader(stream, delimiter=delimiter)
+        # The most frequent separator; a tie goes to the one that comes first.
+        found = [char for char in ",\t;" if char in first_line]
+        delimiter = max(found, key=lambda char: (first_line.count(char), -first_line.index(char)), default=",")
+        reader = csv.reader(_bounded_lines(stream), delimiter=delimiter)
 
         def lines():
             end = 0
@@ -122,6 +132,15 @@ def _open_csv(path):
                 raise ImportFileError("unreadable_file") from None
 
         yield _nonblank_text(lines()), line_count
+
+
+def _bounded_lines(stream):
+    """The physical lines of a text stream, refusing one longer than MAX_LINE_CHARS
+    before it is split into cells."""
+    while line := stream.readline(MAX_LINE_CHARS + 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise ImportFileError("line_too_long")
+        yield line
 
 
 def _detect_encoding(path):
@@ -145,6 +164,7 @@ def _detect_encoding(path):
 def _open_excel(path):
     import openpyxl
 
+    check_workbook(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
@@ -154,7 +174,8 @@ def _open_excel(path):
 
     def lines():
         try:
-            yield from enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
+            # Columns beyond the limit are not built (a sheet may claim 16384).
+            yield from enumerate(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1, values_only=True), start=1)
         except Exception:  # noqa: BLE001
             raise ImportFileError("unreadable_file") from None
 
@@ -164,15 +185,89 @@ def _open_excel(path):
         workbook.close()
 
 
+def check_workbook(path):
+    """Refuse an XLSX whose parts decompress to more than MAX_XLSX_MB or that holds
+    more than MAX_SHARED_STRINGS shared strings, reading only the zip's directory
+    and, streamed, the shared strings part. zipfile never inflates a member beyond
+    the size its directory declares, so the declared sizes are a true bound."""
+    try:
+        with Path(path).open("rb") as stream:
+            # The directory's entry count, read before zipfile builds an object per entry.
+            end = zipfile._EndRecData(stream)  # noqa: SLF001
+        if end is None or end[zipfile._ECD_ENTRIES_TOTAL] > MAX_XLSX_PARTS:  # noqa: SLF001
+            raise ImportFileError("unreadable_file")
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if sum(member.file_size for member in members) > MAX_XLSX_MB * 1024 * 1024:
+                raise ImportFileError("workbook_too_large")
+            shared = next((member for member in members if member.filename.lower().endswith("sharedstrings.xml")), None)
+            if shared is not None and _shared_string_count(archive, shared) > MAX_SHARED_STRINGS:
+                raise ImportFileError("too_many_strings")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        raise ImportFileError("unreadable_file") from None
+
+
+_SHARED_STRING = re.compile(rb"<(?:\w{1,16}:)?si[\s>/]")
+# uniqueCount is the number of <si> elements (count is how often cells use them).
+_COUNT_ATTRIBUTE = re.compile(rb"<(?:\w{1,16}:)?sst\b[^>]*?\suniqueCount=\"(\d+)\"")
+
+
+def _shared_string_count(archive, member):
+    """The number of shared strings, stopping once past the limit: the count the
+    part declares when that is already too many, else the <si> elements counted
+    in a stream (the declared count may be missing or false)."""
+    with archive.open(member) as stream:
+        buffer = stream.read(4096)
+        if (declared := _COUNT_ATTRIBUTE.search(buffer)) and int(declared.group(1)) > MAX_SHARED_STRINGS:
+            return int(declared.group(1))
+        found = 0
+        while buffer:
+            chunk = stream.read(CHUNK)
+            buffer += chunk
+            # A tag cut at the end of the buffer waits for the next chunk; a match
+            # holds no "<" but its first, so it never spans the cut.
+            cut = buffer.rfind(b"<", max(len(buffer) - 32, 0)) if chunk else -1
+            done, buffer = (buffer[:cut], buffer[cut:]) if cut >= 0 else (buffer, b"")
+            found += _count_shared_strings(done)
+            if found > MAX_SHARED_STRINGS:
+                break
+        return found
+
+
+def _count_shared_strings(data):
+    """<si> elements in `data`: bytes.count for the usual unprefixed tags (no
+    object per match), the regular expression for a namespace prefix."""
+    plain = data.count(b"<si>") + data.count(b"<si ") + data.count(b"<si/")
+    return plain if plain or b":si" not in data else len(_SHARED_STRING.findall(data))
+
+
+def _checked_header(cells):
+    """The header row, refused if it has too many columns or too long a name. A
+    row longer than the limit loses its trailing blank cells first (a sheet whose
+    formatting reaches column XFD is not refused for it)."""
+    cells = list(cells)
+    if len(cells) > MAX_COLUMNS:
+        while cells and (cells[-1] is None or not str(cells[-1]).strip()):
+            cells.pop()
+    if len(cells) > MAX_COLUMNS:
+        raise ImportFileError("too_many_columns")
+    if any(cell is not None and len(str(cell)) > MAX_HEADER_CHARS for cell in cells):
+        raise ImportFileError("header_too_long")
+    return cells
+
+
 def _unique_headers(cells):
-    """Header texts; a blank header becomes '#n', a repeated one 'name (2)'."""
-    headers = []
+    """Header texts; a blank header becomes '#n', a repeated one 'name (2)'.
+    Linear: each name remembers the copy number it reached."""
+    headers, taken, copies = [], set(), {}
     for index, cell in enumerate(cells):
         text = _header_text(cell) or f"#{index + 1}"
-        candidate, copy = text, 1
-        while candidate in headers:
+        candidate, copy = text, copies.get(text, 1)
+        while candidate in taken:
             copy += 1
             candidate = f"{text} ({copy})"
+        copies[text] = copy
+        taken.add(candidate)
         headers.append(candidate)
     return headers
 
@@ -276,7 +371,8 @@ def check_mapping(kind, mapping):
 
 def records_from(table, mapping):
     """(line, {field: raw value}) for every data row, as import_records takes them."""
-    columns = [(table.headers.index(header), name) for header, name in mapping.items() if name and header in table.headers]
+    positions = {header: index for index, header in enumerate(table.headers)}
+    columns = [(positions[header], name) for header, name in mapping.items() if name and header in positions]
     for line, cells in table.rows:
         yield line, {name: cells[index] for index, name in columns}
 

@@ -1,5 +1,5 @@
 """Import pages: upload a file, check the column match, follow the progress."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,7 +14,7 @@ from app.customers.import_forms import UploadForm, mapping_form
 from app.customers.import_parsing import ImportFileError
 from app.customers.importing import FIELD_LABELS, KIND_LABELS, REQUIRED
 from app.customers.models import ImportJob
-from app.customers.tasks import run_import
+from app.customers.tasks import read_upload, run_import
 from app.extensions import csrf, db
 
 IMPORTERS = (Role.PLANNER, Role.ADMIN)
@@ -36,6 +36,13 @@ def new_import():
     # Refuse an oversized body while it streams in, not once it is on disk; the
     # global CSRF check would read the body before this view could set a limit.
     request.max_content_length = limit + MULTIPART_OVERHEAD
+    user_id = current_user.id
+    if request.method == "POST":
+        # The access check read the user in a transaction that, for a POST, holds
+        # SQLite's write lock from its start (app._request_may_write). End it before
+        # the body streams in and the file is saved; the job's short write takes
+        # the lock again.
+        db.session.rollback()
     try:
         if request.method == "POST" and current_app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()
@@ -47,11 +54,12 @@ def new_import():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            job = import_jobs.store_upload(form.kind.data, upload.stream, upload.filename or "", current_user)
+            job = import_jobs.store_upload(form.kind.data, upload.stream, upload.filename or "", user_id)
         except ImportFileError as error:
             form.file.errors.append(error.message)
         else:
             db.session.commit()
+            read_upload.delay(job.id)
             return redirect(url_for("customers.import_job", job_id=job.id))
     return _upload_page(form, limit)
 
@@ -82,11 +90,7 @@ def import_job(job_id):
             db.session.commit()
             run_import.delay(job.id)
             return redirect(url_for("customers.import_job", job_id=job.id))
-    try:
-        headers, rows, estimated = import_jobs.job_preview(job)
-    except ImportFileError as error:
-        flash(error.message, "danger")
-        headers, rows, estimated = list(job.mapping), [], None
+    headers, rows, estimated = import_jobs.job_preview(job)
     return render_template(
         "customers/import_mapping.html", job=job, form=form, headers=headers, rows=rows, estimated=estimated,
         examples=_examples(rows), kind_labels=KIND_LABELS,
@@ -127,6 +131,8 @@ def import_progress(job_id):
 
 
 def _progress_text(job):
+    if job.status == "reading":
+        return _("Reading the column names and the first rows…")
     if job.status == "validating":
         if job.total_rows:
             return _("Checked %(done)s of about %(total)s rows…", done=format_decimal(job.processed_rows),

@@ -22,6 +22,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
+from app.core.text import single_line
 from app.customers import rfm_inputs
 from app.customers.models import Channel, Customer, CustomerTag, Order
 from app.customers.sql import in_values, upsert
@@ -32,6 +33,12 @@ MAX_ERRORS = 1000  # errors kept for the report; the count goes on beyond
 KNOWN_CUSTOMERS_MAX = 200_000  # customer ids an import remembers between batches
 MAX_AMOUNT = Decimal("9999999999.99")  # Numeric(12, 2)
 CENT = Decimal("0.01")
+# Limits of an import file, checked before it is parsed (see import_parsing).
+MAX_COLUMNS = 300
+MAX_HEADER_CHARS = 200
+MAX_LINE_CHARS = 1_000_000  # bounds the cells one CSV row can hold
+MAX_XLSX_MB = 256  # an XLSX decompressed, all its parts together
+MAX_SHARED_STRINGS = 2_000_000  # openpyxl keeps every shared string in memory
 
 CUSTOMER_FIELDS = (
     "external_id", "name", "company", "industry", "contact_person", "contact_title", "email", "phone",
@@ -98,6 +105,14 @@ ERROR_MESSAGES = {
     "unknown_encoding": _l("The text of the file is neither UTF-8 nor GBK/GB18030. Save it as CSV UTF-8 and upload it again."),
     "empty_file": _l("The file has no header row and no data."),
     "no_rows": _l("The file has a header row but no data rows."),
+    "too_many_columns": _l("The file has more than %(n)d columns. Keep only the columns to import.", n=MAX_COLUMNS),
+    "header_too_long": _l("A column name is longer than %(n)d characters. Is the first row the header?",
+                          n=MAX_HEADER_CHARS),
+    "line_too_long": _l("A line of the file is longer than %(n)s characters.", n=f"{MAX_LINE_CHARS:,}"),
+    "workbook_too_large": _l("The workbook expands to more than %(mb)d MB. Save it as CSV and upload that instead.",
+                             mb=MAX_XLSX_MB),
+    "too_many_strings": _l("The workbook holds more than %(n)s different texts. Save it as CSV and upload that instead.",
+                           n=f"{MAX_SHARED_STRINGS:,}"),
     "file_missing": _l("The uploaded file is no longer available. Upload it again."),
     "internal_error": _l("The import stopped because of an unexpected error. Nothing was written. Please try again."),
     "abandoned": _l("The import was never finished (not confirmed, or its worker stopped). Nothing was written. Please upload the file again."),
@@ -314,7 +329,7 @@ TAG_MAX = CustomerTag.__table__.c.tag.type.length
 def parse_tags(value):
     """制造业，成长期;*经理 -> ['制造业', '成长期', '*经理'] (duplicates dropped)."""
     tags = []
-    for part in _TAG_SEPARATORS.split(_as_text(value)):
+    for part in _TAG_SEPARATORS.split(single_line(_as_text(value))):
         tag = part.strip()
         if len(tag) > TAG_MAX:
             raise InvalidValue("too_long")
@@ -324,11 +339,16 @@ def parse_tags(value):
 
 
 def _text(column, normalise=False):
-    """Text up to the column's length; identifiers are also NFKC-normalised."""
+    """One line of text (no line breaks or control characters: names and the like
+    reach mail headers) up to the column's length; identifiers are also
+    NFKC-normalised."""
     limit = column.type.length
 
     def parse(value):
-        text = _nfkc(_as_text(value)) if normalise else _as_text(value)
+        text = single_line(_as_text(value))
+        text = _nfkc(text) if normalise else text
+        if not text:
+            raise InvalidValue("required")
         if len(text) > limit:
             raise InvalidValue("too_long")
         return text

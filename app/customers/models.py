@@ -298,20 +298,23 @@ class RfmInputsDate(db.Model):
 
 
 class ImportJob(db.Model):
-    """An upload of customers or orders, validated and written by the worker."""
+    """An upload of customers or orders: stored by the web request, read (header,
+    preview, automatic mapping), validated and written by the worker."""
 
     __tablename__ = "import_jobs"
     __table_args__ = (
         CheckConstraint(one_of("kind", ("customers", "orders")), name="kind_known"),
-        CheckConstraint(one_of("status", ("uploaded", "queued", "validating", "writing", "done", "failed")), name="status_known"),
+        CheckConstraint(one_of("status", ("reading", "uploaded", "queued", "validating", "writing", "done", "failed")),
+                        name="status_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))
     filename: Mapped[str] = mapped_column(String(255))
     stored_path: Mapped[str] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(12), default="uploaded")
+    status: Mapped[str] = mapped_column(String(12), default="reading")
     mapping: Mapped[dict | None] = mapped_column(JSON)
+    preview: Mapped[dict | None] = mapped_column(JSON)  # read by the worker: {headers, rows, estimated}
     total_rows: Mapped[int | None]
     processed_rows: Mapped[int] = mapped_column(default=0)
     created_count: Mapped[int] = mapped_column(default=0)

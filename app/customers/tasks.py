@@ -43,6 +43,15 @@ def refresh_tiers_soon():
 
 
 @celery.task
+def read_upload(job_id):
+    """Read an uploaded file's header and first rows for the mapping page, so no
+    web request parses an upload. Safe to run twice: only a job being read is read."""
+    status = import_jobs.read_upload(job_id)
+    db.session.commit()
+    return status
+
+
+@celery.task
 def run_import(job_id):
     """Validate and write an uploaded file of customers or orders, all or nothing.
     Safe to run twice: only a queued job runs."""
@@ -78,7 +87,10 @@ def run_import(job_id):
 
 @celery.task
 def expire_stale_imports():
-    """Daily housekeeping: close abandoned imports and delete their uploaded files."""
+    """Daily housekeeping: close abandoned imports and delete their uploaded files,
+    and any uploaded file that no job holds. Returns how many jobs were closed."""
     count = import_jobs.expire_stale_jobs()
+    db.session.commit()
+    import_jobs.remove_orphaned_files()
     db.session.commit()
     return count

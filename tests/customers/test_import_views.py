@@ -133,19 +133,33 @@ def test_errors_beyond_the_stored_ones_are_counted(client_as):
 @pytest.mark.parametrize("name, content, message", [
     ("notes.pdf", b"%PDF-1.4", "Upload a CSV file or an Excel workbook (.xlsx)."),
     ("old.xls", b"\xd0\xcf\x11\xe0", "Upload a CSV file or an Excel workbook (.xlsx)."),
-    ("empty.csv", b"", "The file has no header row and no data."),
-    ("header.csv", "客户编号,客户名称\n".encode(), "The file has a header row but no data rows."),
-    ("binary.csv", bytes(range(256)) * 8, "neither UTF-8 nor GBK/GB18030"),
-    ("broken.xlsx", b"PK\x03\x04 nothing", "The file cannot be read."),
 ])
-def test_files_that_cannot_be_imported_are_refused_with_a_message(client_as, app, name, content, message):
+def test_files_of_other_types_are_refused_on_the_upload_page(client_as, app, name, content, message):
     planner = client_as("planner")
+    uploads = Path(app.instance_path) / "uploads"
+    before = set(uploads.iterdir()) if uploads.exists() else set()
     response = upload(planner, content, name=name)
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
     assert count(ImportJob) == 0
-    uploads = Path(app.instance_path) / "uploads"
-    assert not uploads.exists() or not any(uploads.iterdir())
+    assert (set(uploads.iterdir()) if uploads.exists() else set()) == before
+
+
+@pytest.mark.parametrize("name, content, code, message", [
+    ("empty.csv", b"", "empty_file", "The file has no header row and no data."),
+    ("header.csv", "客户编号,客户名称\n".encode(), "no_rows", "The file has a header row but no data rows."),
+    ("binary.csv", bytes(range(256)) * 8, "unknown_encoding", "neither UTF-8 nor GBK/GB18030"),
+    ("broken.xlsx", b"PK\x03\x04 nothing", "unreadable_file", "The file cannot be read."),
+])
+def test_files_that_cannot_be_read_fail_their_job_with_a_message(client_as, app, name, content, code, message):
+    """The request only stores the file; the worker reads it, fails the job and deletes the file."""
+    planner = client_as("planner")
+    response = upload(planner, content, name=name)
+    assert response.status_code == 302
+    job = db.session.get(ImportJob, job_id_of(response))
+    assert (job.status, job.errors[0]["code"], job.mapping) == ("failed", code, None)
+    assert message in planner.get(response.location).get_data(as_text=True)
+    assert not Path(job.stored_path).exists()
 
 
 def test_upload_needs_a_file_and_respects_the_size_limit(client_as, make_app, customers_csv):
@@ -266,6 +280,10 @@ def test_a_real_worker_imports_while_the_page_polls(celery_worker_app, write_csv
     with app.app_context():
         with path.open("rb") as stream:
             job = import_jobs.store_upload("customers", stream, "big.csv")
+        db.session.commit()
+        assert import_jobs.read_upload(job.id) == "uploaded"
+        db.session.commit()
+        job = db.session.get(ImportJob, job.id)
         import_jobs.confirm_mapping(job, job.mapping)
         db.session.commit()
         job_id = job.id

@@ -255,6 +255,22 @@ def test_import_records_creates_customers_with_clean_values(app):
     assert customer.tags == ["制造业", "成长期"]
 
 
+def test_text_cells_are_stored_on_one_line_without_control_characters(app, tmp_path):
+    """Names reach mail headers: "Wang\nBcc: x" must not become a second header line."""
+    path = tmp_path / "lines.csv"
+    path.write_text('客户编号,客户名称,公司,联系人,职务,城市,标签\n'
+                    'C\u200b1,"Wang\nBcc: x","Acme\r\nLtd\x00","Li\x1b[31m","Boss\u202e",Shang\thai,"a\n,b"\n'
+                    'C2,\x07,,,,,\n', encoding="utf-8")
+    result = import_file("customers", path)
+    assert result.error_count == 1 and (result.errors[0].line, result.errors[0].code) == (6, "required")
+    path.write_text(path.read_text(encoding="utf-8").replace("C2,\x07", "C2,乙"), encoding="utf-8")
+    assert import_file("customers", path).created == 2
+    customer = db.session.scalar(select(Customer).where(Customer.external_id == "C1"))
+    assert (customer.name, customer.company, customer.contact_person, customer.contact_title, customer.city) == (
+        "Wang Bcc: x", "Acme Ltd", "Li[31m", "Boss", "Shang hai")
+    assert customer.tags == ["a", "b"]
+
+
 def test_import_records_reports_every_error_and_writes_nothing(app):
     result = import_records("customers", [
         (2, {"external_id": "C1", "name": "好的"}),

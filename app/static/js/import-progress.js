@@ -11,7 +11,7 @@
   var delay = 1000;
 
   function show(percent, phase) {
-    var full = phase === "writing" || phase === "queued";
+    var full = phase === "writing" || phase === "queued" || phase === "reading";
     bar.style.width = (full ? 100 : percent) + "%";
     bar.classList.toggle("progress-bar-striped", full);
     bar.classList.toggle("progress-bar-animated", full);
@@ -22,7 +22,8 @@
     fetch(box.dataset.importProgress, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (data) {
-        if (data && data.finished) { window.location.reload(); return; }
+        // A finished job shows its result; a file read shows the column check.
+        if (data && (data.finished || data.status === "uploaded")) { window.location.reload(); return; }
         if (data) {
           show(data.percent, data.status);
           text.textContent = data.text;
