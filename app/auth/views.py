@@ -7,7 +7,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import services
@@ -39,6 +39,7 @@ def login():
         if user is None:
             form.password.errors.append(_("Wrong e-mail or password, or the account is inactive."))
         else:
+            services.adopt_locale(user, str(get_locale()))
             db.session.commit()
             login_user(user, remember=form.remember.data)
             response = redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))
