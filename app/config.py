@@ -63,6 +63,16 @@ def _secret_key(instance_path, mode):
     return path.read_text().strip()
 
 
+def _base_url(mode):
+    """The site's address for links in e-mails and tasks. Unset in development, it is
+    the development server's, on the port `make run` serves (`PORT`, 5000 by default)."""
+    url = os.environ.get("BASE_URL", "").strip()
+    if not url:
+        port = os.environ.get("PORT", "").strip() if mode == "development" else ""
+        url = f"http://127.0.0.1:{port or 5000}"
+    return url.rstrip("/")
+
+
 # Quarterly, at 02:00 on the first day of January, April, July and October.
 DEFAULT_TIER_RECOMPUTE_CRON = "0 2 1 1,4,7,10 *"
 
@@ -112,7 +122,7 @@ def load_config(instance_path, overrides=None):
             "DATABASE_URL", f"sqlite:///{instance / 'rapport.sqlite'}"
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "BASE_URL": _base_url(mode),
         # Sessions and cookies
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -114,6 +114,15 @@ def set_locale(user, locale):
     db.session.flush()
 
 
+def adopt_locale(user, locale):
+    """A user with no saved language keeps the one they first signed in with (their browser's,
+    or the one they switched the sign-in page to), so that e-mails and notifications speak it
+    too; a saved choice is never overwritten. Returns the user's language."""
+    if user.locale is None and locale in LOCALES:
+        user.locale = locale
+    return user.locale
+
+
 def authenticate(email, password):
     """The active user with these credentials, or None."""
     user = get_by_email(email)

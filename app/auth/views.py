@@ -8,8 +8,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from app.auth import services, throttle
@@ -47,6 +47,7 @@ def login():
             form.password.errors.append(_("Wrong e-mail or password, or the account is inactive."))
         else:
             throttle.record_success(email, address)
+            services.adopt_locale(user, str(get_locale()))
             db.session.commit()
             login_user(user, remember=form.remember.data)
             response = redirect(safe_next_url(request.args.get("next")) or url_for("core.home"))

@@ -32,7 +32,10 @@ DEMO_ACCOUNTS = (
     ("planner@rapport.demo", "王策划 Wang (planner)", "planner-demo-1", (Role.PLANNER,), "zh"),
     ("manager@rapport.demo", "李经理 Li (manager)", "manager-demo-1", (Role.MANAGER,), "zh"),
     ("staff@rapport.demo", "张专员 Zhang (door staff)", "staff-demo-1", (Role.STAFF,), "zh"),
+    # An English-speaking planner, on the banquet's planning team: the interface in English.
+    ("emma@rapport.demo", "Emma Clark (planner)", "planner-demo-en", (Role.PLANNER,), "en"),
 )
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
 DEMO_SEED = 2026
 DEMO_CUSTOMERS = 300
@@ -237,8 +240,8 @@ def tier_plan(count, rng):
 
 
 def interaction_days(rng, registered_days, order_days):
-    """Days ago of a few contacts, none after the last order (so they never change
-    the customer's recency and hence the tier the history was built for)."""
+    """Days ago of a few contacts, none after the last order (R counts purchases only, but
+    the lifecycle stage counts contacts too: so it stays the one the history was built for)."""
     if not order_days:
         return []
     last = min(order_days)
@@ -294,13 +297,16 @@ def load(as_of=None):
     if db.session.scalar(select(func.count()).select_from(Customer)) == 0:
         _load_customers(as_of or clock.today())
     seed_catalogue()
-    demo_plans.load_plans({roles[0].value: auth_services.get_by_email(email)
-                           for email, _name, _password, roles, _locale in DEMO_ACCOUNTS}, as_of)
+    users = {}
+    for email, _name, _password, roles, locale in DEMO_ACCOUNTS:  # the first of each role, then Emma
+        key = roles[0].value if roles[0].value not in users else f"{roles[0].value}_{locale}"
+        users[key] = auth_services.get_by_email(email)
+    demo_plans.load_plans(users, as_of)
     db.session.commit()
 
 
 def accounts_text():
-    lines = ["Demo accounts (e-mail / password / roles):"]
-    for email, _name, password, roles, _locale in DEMO_ACCOUNTS:
-        lines.append(f"  {email:<24} {password:<16} {', '.join(r.value for r in roles)}")
+    lines = ["Demo accounts (e-mail / password / roles / language):"]
+    for email, _name, password, roles, locale in DEMO_ACCOUNTS:
+        lines.append(f"  {email:<24} {password:<16} {', '.join(r.value for r in roles):<10} {LANGUAGE_NAMES[locale]}")
     return "\n".join(lines)

@@ -1,11 +1,12 @@
-"""Demo plans, one at each stage a visitor wants to see: a banquet ready to submit (with
-the source's worked budget and a guest list, a few guests having answered), a training
-waiting for the manager, and a family day that took place, was approved and has its actual
-spend entered."""
-from datetime import time, timedelta
+"""Demo plans, one at each stage a visitor wants to see, each with a past that holds
+together: a banquet waiting for the manager's approval (the source's worked budget), its
+invitations sent to every guest and a few guests having answered; a training ready to
+submit; and a family day that was approved well before it took place, had every task done
+and has its actual spend entered."""
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.budget import actuals, approvals
 from app.budget.models import BudgetLine, BudgetRevision, RevisionState
@@ -13,12 +14,12 @@ from app.budget.rule import line_amount
 from app.core import clock
 from app.events import goals, roles, workflow
 from app.events.models import EventType
-from app.events.plan_models import Plan
+from app.events.plan_models import Plan, PlanActivity, TaskStatus
 from app.events.plans import create_plan, update_plan
 from app.core.errors import DomainError
 from app.extensions import db
-from app.invitations import guest_list, rsvp, services
-from app.invitations.models import DeclineReason, GuestStatus, Invitation
+from app.invitations import guest_list, rsvp, sending, services
+from app.invitations.models import DeclineReason, GuestStatus, Invitation, MessageState, OutboxMessage
 
 # DOMAIN.md section 6: the source's own budget (46,200 with 4,200 contingency).
 SOURCE_BUDGET = (
@@ -66,47 +67,113 @@ def _plan(code, title, day, tiers, guests, venue, content, channels, planner, te
     return plan
 
 
-def _guests(plan, planner, today):
-    """The plan's guest list from its target tier; of its first twelve guests, who have all
-    opened their link, four accepted and four declined."""
+def _at(day, hour=10):
+    """`hour` o'clock on `day` in Shanghai, as naive UTC (the database's now(), the budget's
+    and the sending's clocks)."""
+    return datetime.combine(day, time(hour)) - timedelta(hours=8)
+
+
+def _local(day, hour):
+    """The same as the server's naive local time (tasks done, guests' visits and answers)."""
+    return datetime.combine(day, time(hour))
+
+
+def _dated(plan, moment):
+    """Dates what was just done to `plan` (its activity entries written after `moment`, i.e.
+    now) at `moment`: the demo plays each plan's past in order, oldest step first."""
+    db.session.flush()
+    db.session.execute(update(PlanActivity).where(PlanActivity.plan_id == plan.id, PlanActivity.at > moment)
+                       .values(at=moment))
+    if plan.created_at is None or plan.created_at > moment:
+        plan.created_at = moment
+
+
+def _tasks_done_until(plan, today, user):
+    """The tasks due before `today` were done on their due date (by the plan's planner)."""
+    for task in plan.tasks:
+        if task.due_on < today:
+            task.status, task.done_at, task.done_by_id = TaskStatus.DONE, _local(task.due_on, 16), user.id
+
+
+def _submitted(plan, planner, day, today):
+    revision = approvals.submit(plan, planner, today)
+    revision.submitted_at = _at(day)
+    _dated(plan, _at(day))
+    return revision
+
+
+def _guests(plan, planner, sent_on, today):
+    """The plan's guest list from its target tier, every guest sent the invitation on `sent_on`;
+    of its first twelve guests, who opened their link in the following days, four accepted
+    and four declined."""
     settings = services.settings_for(plan)
     settings.companions_cap = 1
     try:
         guest_list.build_from_target(plan, planner, seed=20261123)
     except DomainError:  # customers of one's own, not tiered yet: no guest list
         return
+    for task in plan.tasks:  # the catalogue's task for choosing the guests is done with it
+        if task.title_en == "Select the high-value guest list" and task.status != TaskStatus.DONE:
+            task.status, task.done_at, task.done_by_id = TaskStatus.DONE, _local(sent_on, 8), planner.id
+    job = sending.queue(plan, None, sending.INVITATION, planner)
+    if job is None:
+        return
+    sent = _at(sent_on, 9)
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.job_id == job.id)
+                       .values(state=MessageState.SENT, queued_at=sent, sent_at=sent, attempts=1))
+    db.session.execute(update(Invitation).where(Invitation.id.in_(
+        select(OutboxMessage.invitation_id).where(OutboxMessage.job_id == job.id))).values(invited_at=sent))
+    job.created_at, job.finished_at = sent, sent
+    _dated(plan, sent)
     first = db.session.scalars(select(Invitation).where(Invitation.plan_id == plan.id,
-                                                        Invitation.status == GuestStatus.GUEST)
+                                                        Invitation.status == GuestStatus.GUEST,
+                                                        Invitation.invited_at.is_not(None))
                                .order_by(Invitation.id).limit(12)).all()
-    for n, guest in enumerate(first):
-        services.mark_opened(guest.id)
+    opening = sorted((min(sent_on + timedelta(days=1 + n % 3), today - timedelta(days=1)), 11 + n % 8, n)
+                     for n in range(len(first)))
+    for day, hour, n in opening:  # in the order they happened
+        guest = first[n]
         if n % 3 == 0:
             rsvp.respond(guest, settings, True, companions=n % 2, dietary="素食" if n == 3 else "", today=today)
         elif n % 3 == 1:
             rsvp.respond(guest, settings, False, decline_reason=DeclineReason.SCHEDULE, today=today)
+        guest.opened_at = _local(day, hour)
+        if guest.responded_at is not None:
+            guest.responded_at = guest.opened_at + timedelta(minutes=5)
+        _dated(plan, _at(day, hour) + timedelta(minutes=5))
 
 
 def load_plans(users, today=None):
-    """Creates the demo plans when there are none. `users`: {role value: User}."""
+    """Creates the demo plans when there are none. `users`: {role value: User}, plus
+    "planner_en" for a second, English-speaking planner on the banquet's planning team.
+    Each plan's past is dated before today, in the order it happened."""
     if db.session.scalar(select(func.count()).select_from(Plan)):
         return
     today = today or clock.today()
     planner, manager, staff = users["planner"], users["manager"], users["staff"]
     team = [("project_lead", planner), ("execution_team", staff)]
 
-    banquet = _plan("banquet", "2026 年度 VIP 客户答谢晚宴", today + timedelta(days=45), ["high_value"], 50,
+    banquet_day = today + timedelta(days=45)
+    banquet = _plan("banquet", "2026 年度 VIP 客户答谢晚宴", banquet_day, ["high_value"], 50,
                     "外滩华尔道夫酒店宴会厅", "企业年度成果汇报、客户案例分享、答谢晚宴与抽奖。",
                     ["visit", "email", "phone"], planner, team)
+    if users.get("planner_en"):
+        roles.assign(banquet, "planning_team", users["planner_en"], planner)
     _budget(banquet, planner, SOURCE_BUDGET)
-    _guests(banquet, planner, today)
+    _tasks_done_until(banquet, today, planner)
+    _dated(banquet, _at(today - timedelta(days=20)))
+    _submitted(banquet, planner, today - timedelta(days=6), today)
+    _guests(banquet, planner, today - timedelta(days=5), today)
 
     training = _plan("training", "成长型客户产品应用培训", today + timedelta(days=40), ["growth"], 40,
                      "公司培训中心 3 楼", "新功能讲解、实操演练与答疑，会后提供试用装。",
                      ["wechat", "community", "email"], planner, team)
     _budget(training, planner, SOURCE_BUDGET[:1] + (("contingency", "应急备用金", "1", "项", "1000.00"),))
-    approvals.submit(training, planner, today)
+    _tasks_done_until(training, today, planner)
+    _dated(training, _at(today - timedelta(days=2)))
 
-    family = _plan("family_day", "老客户家庭开放日", today - timedelta(days=10), ["general"], 60,
+    family_day = today - timedelta(days=10)
+    family = _plan("family_day", "老客户家庭开放日", family_day, ["general"], 60,
                    "公司园区", "亲子游园、工厂参观与家庭合影。", ["wechat", "phone"], planner, team)
     revision = _budget(family, planner, (
         ("venue", "园区布置与帐篷", "1", "项", "6000.00"),
@@ -114,11 +181,18 @@ def load_plans(users, today=None):
         ("gifts", "亲子礼包", "60", "份", "80.00"),
         ("contingency", "应急备用金", "1", "项", "2400.00"),
     ))
-    planned_on = family.event_day - timedelta(days=40)
-    approvals.approve(approvals.submit(family, planner, planned_on), manager, "预算合理，同意。")
+    _dated(family, _at(family_day - timedelta(days=50)))
+    _submitted(family, planner, family_day - timedelta(days=40), family_day - timedelta(days=40))
+    approvals.approve(revision, manager, "预算合理，同意。")
+    for approval in revision.approvals:
+        approval.decided_at = _at(family_day - timedelta(days=38), 15)
+    _dated(family, _at(family_day - timedelta(days=38), 15))
+    _tasks_done_until(family, today, planner)  # all of them: the event and its review are over
     workflow.take(family, workflow.Step.COMPLETE, planner)
+    _dated(family, _at(family_day + timedelta(days=1), 9))
     spent = {"venue": ("6350.00", "发票 No. 0231"), "catering": ("7080.00", "发票 No. 0232"),
              "gifts": ("4800.00", "发票 No. 0233"), "contingency": ("0.00", "")}
     actuals.record_actuals(family, planner, revision, {
         line.id: (Decimal(spent[line.category][0]), spent[line.category][1]) for line in revision.lines
     }, today)
+    _dated(family, _at(family_day + timedelta(days=4), 14))

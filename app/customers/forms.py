@@ -112,16 +112,16 @@ def _money(label, name):
 
 
 class TierRulesForm(FlaskForm):
-    high_r_max = _days(_l("R at most (days since the last purchase or contact)"), "high_r_max")
+    high_r_max = _days(_l("R at most (days since the last purchase)"), "high_r_max")
     high_f_min = _count(_l("F at least (purchases in 12 months)"), "high_f_min")
     high_m_min = _money(_l("M at least (amount in 12 months)"), "high_m_min")
-    churn_r_min = _days(_l("R at least (days since the last purchase or contact)"), "churn_r_min")
+    churn_r_min = _days(_l("R at least (days since the last purchase)"), "churn_r_min")
     churn_f_max = _count(_l("F at most (purchases in 12 months)"), "churn_f_max")
     churn_m_max = _money(_l("M at most (amount in 12 months)"), "churn_m_max")
     new_first_days = _days(_l("First purchase within (days)"), "new_first_days")
     new_f = _count(_l("F exactly (purchases in 12 months)"), "new_f")
     new_m_min = _money(_l("M at least (amount in 12 months)"), "new_m_min")
-    growth_r_max = _days(_l("R at most (days since the last purchase or contact)"), "growth_r_max")
+    growth_r_max = _days(_l("R at most (days since the last purchase)"), "growth_r_max")
     growth_f_min = _count(_l("F from"), "growth_f_min")
     growth_f_max = _count(_l("F to"), "growth_f_max")
     growth_m_min = _money(_l("M from"), "growth_m_min")

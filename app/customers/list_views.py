@@ -122,4 +122,5 @@ def detail(customer_id):
         orders=orders, interactions=interactions, history=history, channel_labels=CHANNEL_LABELS,
         tier_labels=tiering.TIER_LABELS, lifecycle_labels=tiering.LIFECYCLE_LABELS,
         precedence=PRECEDENCE_LABELS,
+        last_purchase_on=tiering.last_purchase_on(assignment, run.as_of) if assignment else None,
     )

@@ -246,11 +246,11 @@ class TierAssignment(db.Model):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
     tier: Mapped[str] = mapped_column(String(16))
     lifecycle: Mapped[str] = mapped_column(String(16))
-    recency_days: Mapped[int | None]  # days since the last order or interaction
+    recency_days: Mapped[int | None]  # days since the last order (purchase)
     frequency: Mapped[int] = mapped_column(default=0)  # orders in the last 12 months
     monetary: Mapped[Decimal] = mapped_column(MONEY_TOTAL, default=Decimal("0"))  # spend in the last 12 months
     first_order_on: Mapped[date | None] = mapped_column(Date)
-    last_activity_on: Mapped[date | None] = mapped_column(Date)
+    last_activity_on: Mapped[date | None] = mapped_column(Date)  # last order or interaction: the lifecycle's
     lifetime_spend: Mapped[Decimal] = mapped_column(MONEY_TOTAL, default=Decimal("0"))
     # 4.00 = in the top 4% by lifetime spend; None without any spend. Read from the run's steps.
     clv_top_percent: Mapped[Decimal | None] = column_property(
@@ -278,7 +278,8 @@ class RfmInputs(db.Model):
     # Registration or first purchase, whichever is earlier, else when the record was created.
     start_on: Mapped[date] = mapped_column(Date)
     first_order_on: Mapped[date | None] = mapped_column(Date)
-    last_activity_on: Mapped[date | None] = mapped_column(Date)  # last order or interaction
+    last_order_on: Mapped[date | None] = mapped_column(Date)  # last purchase: R
+    last_activity_on: Mapped[date | None] = mapped_column(Date)  # last order or interaction: the lifecycle
     frequency: Mapped[int] = mapped_column(default=0)  # orders in the 12 months up to the date
     monetary: Mapped[Decimal] = mapped_column(MONEY_TOTAL, default=Decimal("0"))  # their amount
     lifetime_spend: Mapped[Decimal] = mapped_column(MONEY_TOTAL, default=Decimal("0"))

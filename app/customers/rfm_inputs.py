@@ -1,8 +1,8 @@
 """Each customer's RFM inputs as of one date, kept in `rfm_inputs` so that a tier
 run reads one row per customer instead of every order, interaction and record.
 
-The inputs (start of the relationship, first purchase, last order or interaction,
-orders and spend in the 12 months up to the date, lifetime spend) are what a run
+The inputs (start of the relationship, first purchase, last purchase (R), last order
+or interaction (the lifecycle stage), orders and spend in the 12 months up to the date, lifetime spend) are what a run
 used to compute from scratch, computed ahead of time by the same SQL, and kept as
 of the date of the latest run or today, whichever is later:
 
@@ -31,8 +31,8 @@ from app.customers.sql import (
 from app.extensions import db
 
 CHUNK = 5000  # customers recomputed per statement, when given by id
-COLUMNS = ("customer_id", "start_on", "first_order_on", "last_activity_on", "frequency", "monetary",
-           "lifetime_spend", "valid_until")
+COLUMNS = ("customer_id", "start_on", "first_order_on", "last_order_on", "last_activity_on", "frequency",
+           "monetary", "lifetime_spend", "valid_until")
 _inputs = RfmInputs.__table__
 
 
@@ -75,6 +75,7 @@ def inputs_select(as_of, customer_ids=None):
         Customer.id,
         func.coalesce(earliest_of(Customer.registered_on, o.c.first_order_on), date_of(Customer.created_at)),
         o.c.first_order_on,
+        o.c.last_order_on,
         latest_of(o.c.last_order_on, i.c.last_contact_on),
         func.coalesce(o.c.frequency, 0),
         func.coalesce(o.c.monetary, 0),

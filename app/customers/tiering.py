@@ -5,15 +5,16 @@ the snapshot with one INSERT ... SELECT over those inputs, and the CLV ranks as
 steps of lifetime spend (ClvStep) with another.
 
 Definitions (as of a date D, counting only orders and interactions on or before D):
-- R (recency): days from the last order *or* interaction to D; none when neither exists.
+- R (recency): days from the last order (purchase, seed 000's 最近购买时间) to D; none
+  without orders. Interactions do not count: they belong to the lifecycle stage.
 - F (frequency): orders in the 12 months up to D (after the same day a year earlier).
 - M (monetary): their amount.
 - CLV rank: position by lifetime spend among customers who ever ordered, as "top x%"
   (cume_dist, highest spender first): 10.00 means within the top 10%.
 - Tier: the first of high-value, churn-risk, new, growth whose rule holds (the rules
   overlap, hence a fixed precedence), else general.
-- Lifecycle (seed 002): churn-risk when R > 90 (or never active and known for over
-  90 days); otherwise new up to 90 days after registration or first purchase
+- Lifecycle (seed 002): churn-risk when the last order or interaction is over 90 days
+  before D (or there is none and the customer is known for over 90 days); otherwise new up to 90 days after registration or first purchase
   (whichever is earlier, else when the record was created), growth up to a year,
   mature after that.
 """
@@ -121,12 +122,13 @@ def _days_before(day, days):
 def assignment_select(as_of, rules, run_id):
     """SELECT of every customer's row for tier_assignments, from their RFM inputs
     as of `as_of` (see rfm_inputs.move_to): one table, no join, no Python loop.
-    A rule on R compares dates: R <= 30 is a last activity on or after the day
-    30 days before `as_of`."""
+    A rule on R compares dates: R <= 30 is a last purchase on or after the day
+    30 days before `as_of`. The lifecycle reads the last order or interaction."""
     since = lambda days: literal(_days_before(as_of, days), Date)  # noqa: E731
     money = lambda value: literal(Decimal(value), Numeric(12, 2))  # noqa: E731
     inputs = RfmInputs
-    last, frequency, monetary = inputs.last_activity_on, inputs.frequency, inputs.monetary
+    last, frequency, monetary = inputs.last_order_on, inputs.frequency, inputs.monetary
+    active = inputs.last_activity_on
     tier = case(
         (and_(last >= since(rules.high_r_max), frequency >= rules.high_f_min, monetary >= money(rules.high_m_min)),
          Tier.HIGH_VALUE.value),
@@ -141,7 +143,7 @@ def assignment_select(as_of, rules, run_id):
         else_=Tier.GENERAL.value,
     )
     lifecycle = case(
-        (or_(last < since(LIFECYCLE_CHURN_DAYS), and_(last.is_(None), inputs.start_on < since(LIFECYCLE_CHURN_DAYS))),
+        (or_(active < since(LIFECYCLE_CHURN_DAYS), and_(active.is_(None), inputs.start_on < since(LIFECYCLE_CHURN_DAYS))),
          Lifecycle.CHURN_RISK.value),
         (inputs.start_on >= since(LIFECYCLE_NEW_DAYS), Lifecycle.NEW.value),
         (inputs.start_on >= since(LIFECYCLE_GROWTH_DAYS), Lifecycle.GROWTH.value),
@@ -150,7 +152,7 @@ def assignment_select(as_of, rules, run_id):
     return (
         select(
             literal(run_id), inputs.customer_id, tier, lifecycle, days_between(literal(as_of), last), frequency,
-            monetary, inputs.first_order_on, last, inputs.lifetime_spend,
+            monetary, inputs.first_order_on, active, inputs.lifetime_spend,
         )
         # Rows in key order make the snapshot's inserts appends, not random B-tree writes.
         .order_by(inputs.customer_id)
@@ -275,6 +277,11 @@ def explain(assignment, rules):
                        Condition("M", mon, "<=", r["growth_m_max"], "money")]),
     ]
     return [(tier, all(c.ok for c in conditions), conditions) for tier, conditions in checks]
+
+
+def last_purchase_on(assignment, as_of):
+    """The date of the last purchase that R counts from, as of the run's date."""
+    return None if assignment.recency_days is None else as_of - timedelta(days=assignment.recency_days)
 
 
 def assignment_run_day(assignment):

@@ -40,7 +40,8 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 # Demo accounts (app/core/demo.py) by role; they have locale "zh" saved.
-DEMO = {roles[0].value: (email, name, password) for email, name, password, roles, _locale in demo.DEMO_ACCOUNTS}
+DEMO = {roles[0].value: (email, name, password) for email, name, password, roles, locale in demo.DEMO_ACCOUNTS
+        if locale == "zh"}  # the Chinese-speaking account of each role
 # Users whose saved language is English, for English pages after sign-in.
 ENGLISH_ADMIN = ("alice.admin@example.com", "Alice Admin", "admin-english-1", ("admin",), "en")
 ENGLISH_PLANNER = ("paul.planner@example.com", "Paul Planner", "planner-english-1", ("planner",), "en")

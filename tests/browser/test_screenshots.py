@@ -106,8 +106,8 @@ def test_users_page(open_page, save, live_url, lang):
     save(page, problems, lang, f"users-{lang}-desktop")
 
 
-# Pages of the demo plans (app/core/demo_plans.py): the banquet is ready to submit with the
-# source's budget; the training waits for the manager's approval.
+# Pages of the demo plans (app/core/demo_plans.py): the banquet waits for the manager's
+# approval with the source's budget, its invitations sent; the training is ready to submit.
 PLANNER = {"zh": (DEMO["planner"][0], DEMO["planner"][2]), "en": (ENGLISH_PLANNER[0], ENGLISH_PLANNER[2])}
 
 

@@ -5,6 +5,7 @@ from flask_babel import force_locale, format_date
 
 from app.core.formatting import money
 from app.extensions import db
+from tests.conftest import DEFAULT_PASSWORD
 
 
 def html_lang(response):
@@ -86,3 +87,44 @@ def test_lists_are_joined_the_way_each_language_writes_them(app):
             assert listing(["高价值客户", "流失风险客户"]) == "高价值客户、流失风险客户"
         with force_locale("en"):
             assert listing(["a", "b", "c"]) == "a, b, c"
+
+
+def test_a_new_user_keeps_the_language_of_their_first_sign_in(client, make_user):
+    """No saved language: the sign-in page speaks the browser's, and so does the account
+    from then on (pages on another browser, e-mails), until the user chooses another."""
+    user = make_user(email="new@example.com", locale=None)
+    response = client.post("/login", data={"email": "new@example.com", "password": DEFAULT_PASSWORD},
+                           headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.locale == "en"
+    assert html_lang(client.get("/", headers={"Accept-Language": "zh-CN"})) == "en"
+
+
+def test_a_chinese_browser_gives_a_new_user_chinese(client, make_user):
+    user = make_user(email="zh-new@example.com", locale=None)
+    client.post("/login", data={"email": "zh-new@example.com", "password": DEFAULT_PASSWORD},
+                headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    db.session.refresh(user)
+    assert user.locale == "zh"
+
+
+def test_sign_in_keeps_a_saved_language(client, make_user):
+    user = make_user(email="saved@example.com", locale="zh")
+    client.post("/login", data={"email": "saved@example.com", "password": DEFAULT_PASSWORD},
+                headers={"Accept-Language": "en"})
+    db.session.refresh(user)
+    assert user.locale == "zh"
+    assert html_lang(client.get("/", headers={"Accept-Language": "en"})) == "zh-CN"
+
+
+def test_the_demo_has_an_english_speaking_planner(app, client):
+    from app.core import demo
+
+    demo.load()
+    email, name, password, roles, locale = next(account for account in demo.DEMO_ACCOUNTS if account[4] == "en")
+    assert [role.value for role in roles] == ["planner"]
+    client.post("/login", data={"email": email, "password": password}, headers={"Accept-Language": "zh-CN"})
+    home = client.get("/", headers={"Accept-Language": "zh-CN"})
+    assert html_lang(home) == "en"
+    assert email in demo.accounts_text() and "English" in demo.accounts_text()

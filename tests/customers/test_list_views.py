@@ -71,7 +71,7 @@ def test_list_shows_each_customer_with_tier_and_money(planner, sample):
         ("q=星河", ["Alpha 高价值"]),
         ("q=ECHO", ["Echo 普通"]),
         ("sort=monetary&order=desc", ["Alpha 高价值", "Bravo 成长", "Charlie 流失", "Echo 普通"]),
-        ("sort=recency", ["Echo 普通", "Alpha 高价值", "Bravo 成长", "Charlie 流失"]),
+        ("sort=recency", ["Alpha 高价值", "Bravo 成长", "Charlie 流失", "Echo 普通"]),  # Echo never bought: no R
         ("sort=name&order=desc", ["Echo 普通", "Charlie 流失", "Bravo 成长", "Alpha 高价值"]),
     ],
 )
@@ -174,8 +174,24 @@ def test_customer_page_explains_a_general_customer(planner, sample):
     html = planner.get(f"/customers/{sample['general'].id}").get_data(as_text=True)
     assert 'class="list-group-item rule-decides" data-testid="rule-general"' in html
     assert "No rule holds, so the customer is general" in html
-    assert "R=10 ≤ 30 ✓" in html and "F=0 ≥ 8 ✗" in html and "M=¥0.00 ≥ ¥10,000.00 ✗" in html
+    # A phone call is no purchase: R has none; the call is the lifecycle's last contact.
+    assert "R=— ≤ 30 ✗" in html and "F=0 ≥ 8 ✗" in html and "M=¥0.00 ≥ ¥10,000.00 ✗" in html
     assert "No consent to marketing contact" in html and "回访电话" in html and "No orders yet." in html
+    last_contact = re.search(r'data-testid="lifecycle">([^<]+)</span>\s*<div[^>]*data-testid="last-contact">([^<]+)<', html)
+    assert last_contact.group(1) == "Mature" and last_contact.group(2).startswith("Last contact: ")
+    assert re.search(r'data-testid="last-purchase">—<', html)
+
+
+def test_customer_page_counts_r_from_the_last_purchase_not_a_later_call(planner, sample, make_interaction):
+    churn = sample["churn"]
+    make_interaction(churn, days_ago(3), note="电话回访")
+    tiering.recompute(TODAY)
+    html = planner.get(f"/customers/{churn.id}").get_data(as_text=True)
+    assert re.search(r'<li class="list-group-item rule-decides" data-testid="rule-(\w+)"', html).group(1) == "churn_risk"
+    assert "R=120 ≥ 90 ✓" in html
+    assert re.search(r'data-testid="lifecycle">Mature</span>', html)  # we talked to them three days ago
+    assert 'data-testid="last-purchase">' + days_ago(120).strftime("%-m/%-d/%y") in html
+    assert "R = days since the last purchase;" in html
 
 
 def test_customer_without_activity_shows_a_dash(planner, make_customer):

@@ -42,7 +42,8 @@ def _a_year_before(day):
 
 def reference_select(as_of, rules):
     """The tiering query as it was before RFM inputs: everything from scratch,
-    in one statement over customers, orders and interactions."""
+    in one statement over customers, orders and interactions. R counts orders only;
+    the lifecycle counts orders and interactions."""
     day = literal(as_of)
     money = lambda value: literal(Decimal(value), Numeric(12, 2))  # noqa: E731
     in_window = Order.ordered_on > literal(_a_year_before(as_of))
@@ -66,7 +67,7 @@ def reference_select(as_of, rules):
         .subquery("i")
     )
     last_activity = _after(orders.c.last_order_on, contacts.c.last_contact_on)
-    recency = days_between(day, last_activity)
+    recency = days_between(day, orders.c.last_order_on)  # R: purchases only (seed 000)
     frequency = func.coalesce(orders.c.frequency, 0)
     monetary = func.coalesce(orders.c.monetary, 0)
     first_order_age = days_between(day, orders.c.first_order_on)
@@ -85,7 +86,8 @@ def reference_select(as_of, rules):
         else_=Tier.GENERAL.value,
     )
     lifecycle = case(
-        (or_(recency > 90, and_(last_activity.is_(None), age > 90)), Lifecycle.CHURN_RISK.value),
+        (or_(days_between(day, last_activity) > 90, and_(last_activity.is_(None), age > 90)),
+         Lifecycle.CHURN_RISK.value),
         (age <= 90, Lifecycle.NEW.value),
         (age <= 365, Lifecycle.GROWTH.value),
         else_=Lifecycle.MATURE.value,

@@ -93,14 +93,25 @@ def test_customer_without_orders_is_general(make_customer):
     assert assignment.frequency == 0 and assignment.monetary == 0 and assignment.clv_top_percent is None
 
 
-def test_interactions_count_for_recency(rfm_customer, make_interaction):
+def test_recency_counts_purchases_only_and_contacts_keep_the_lifecycle(rfm_customer, make_interaction):
+    """Seed 000's R is the days since the last purchase (最近购买时间): a recent phone call
+    does not save an old buyer from churn-risk; it belongs to the lifecycle stage (seed 002)."""
     customer = rfm_customer(120, 1, "200.00")
     make_interaction(customer, AS_OF - timedelta(days=5))
     run = tiering.recompute(AS_OF)
     assignment = tiering.assignment_for(customer.id, run)
-    assert assignment.recency_days == 5
-    assert assignment.tier == Tier.GENERAL  # no longer churn-risk: we talked to them last week
+    assert assignment.recency_days == 120
+    assert tier_of(customer, run) == Tier.CHURN_RISK
     assert assignment.last_activity_on == AS_OF - timedelta(days=5)
+    assert assignment.lifecycle == Lifecycle.MATURE  # we talked to them last week
+
+
+def test_contacts_alone_give_no_recency(make_customer, make_interaction):
+    customer = make_customer(registered_on=AS_OF - timedelta(days=400))
+    make_interaction(customer, AS_OF - timedelta(days=3))
+    run = tiering.recompute(AS_OF)
+    assignment = tiering.assignment_for(customer.id, run)
+    assert (assignment.recency_days, assignment.tier, assignment.lifecycle) == (None, Tier.GENERAL, Lifecycle.MATURE)
 
 
 def test_orders_after_the_as_of_date_are_ignored(rfm_customer, make_order):

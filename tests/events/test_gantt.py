@@ -2,6 +2,7 @@
 does not grow with the number of tasks."""
 import re
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -88,7 +89,7 @@ def test_plan_page_shows_the_chart(make_plan, client_as):
     assert 'data-testid="gantt-event"' in svg and 'data-testid="gantt-today"' in svg
     assert "<title>Send the invitations to every guest</title>Send the invitati…" in svg
     assert svg.count('class="gantt-phase phase-') == 3
-    assert svg.count("gantt-task phase-preparation gantt-overdue") == 1
+    assert svg.count('class="gantt-task gantt-overdue" data-state="overdue" data-phase="preparation"') == 1
     assert "style=" not in svg
     assert "css/gantt.css" in page
 
@@ -109,3 +110,45 @@ def test_plan_page_runs_the_same_queries_for_5_and_200_tasks(make_plan, client_a
         return len(statements)
 
     assert queries(5) == queries(200)
+
+
+GANTT_CSS = Path(__file__).resolve().parents[2] / "app" / "static" / "css" / "gantt.css"
+
+
+def _painted(classes, prop):
+    """The value of `prop` that css/gantt.css gives an element with `classes` (the rules'
+    last compound selector; the more classes, the stronger; later wins among equals)."""
+    css = re.sub(r"/\*.*?\*/", "", GANTT_CSS.read_text(), flags=re.DOTALL)
+    found = (-1, None)
+    for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css):
+        value = re.search(rf"(?:^|;)\s*{prop}\s*:\s*([^;]+)", body)
+        if not value:
+            continue
+        for selector in selectors.split(","):
+            wanted = set(re.findall(r"\.([\w-]+)", selector.split()[-1]))
+            if wanted <= classes and len(wanted) >= found[0]:
+                found = (len(wanted), value.group(1).strip())
+    return found[1]
+
+
+def test_each_task_is_drawn_in_its_states_legend_colour_whatever_its_phase(make_plan, client_as):
+    """The legend says blue = open, grey = done, red = overdue: the diamonds must agree in every
+    phase (a review task that is open is blue, not the review phase's colour)."""
+    plan = make_plan(event_day=date.today() + timedelta(days=3))
+    plan.tasks[0].status = "done"  # preparation, done
+    plan.tasks[1].due_on = date.today() - timedelta(days=1)  # execution, overdue
+    db.session.commit()
+    page = client_as("planner").get(f"/events/plans/{plan.id}").get_data(as_text=True)
+    legend = re.search(r'data-testid="gantt-legend".*?</p>', page, re.DOTALL).group(0)
+    keys = {state: set(classes.split()) for classes, state in re.findall(r'class="([^"]*)" data-state="(\w+)"', legend)}
+    assert set(keys) == {"open", "done", "overdue"}
+    colours = {state: _painted(classes, "background") for state, classes in keys.items()}
+    assert len(set(colours.values())) == 3
+    diamonds = re.findall(r'<path d="[^"]*" class="([^"]*)" data-state="(\w+)" data-phase="(\w+)"', page)
+    assert {(state, phase) for _classes, state, phase in diamonds} == {
+        ("done", "preparation"), ("overdue", "execution"), ("open", "review")}
+    for classes, state, phase in diamonds:
+        assert _painted(set(classes.split()), "fill") == colours[state], (state, phase)
+    # The phase windows are drawn in none of the states' colours, and the legend names them.
+    bar = _painted({"gantt-phase", "phase-review"}, "fill")
+    assert bar not in colours.values() and bar == _painted(keys["open"] - {"gantt-key-open"} | {"gantt-key-phase"}, "background")
