@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
-from wtforms import TextAreaField
+from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
 from app.auth.access import roles_required
@@ -31,6 +31,9 @@ SUBMITTERS = (Role.PLANNER, Role.ADMIN)
 class DecisionForm(FlaskForm):
     comment = TextAreaField(_l("Comment"), validators=[Length(max=approvals.COMMENT_MAX)],
                             description=_l("Required to reject: say what must change."))
+    # The fingerprint of the budget the page showed (approvals.fingerprint); a decision on a
+    # budget that changed since is refused.
+    seen = HiddenField()
 
 
 @bp.app_context_processor
@@ -39,6 +42,7 @@ def _approval_panel():
     return {
         "approval_panel": lambda plan, revision: approvals.panel(plan, revision, current_user, date.today()),
         "decision_form": DecisionForm,
+        "budget_fingerprint": approvals.fingerprint,
         "revision_state_labels": REVISION_STATE_LABELS,
     }
 
@@ -113,7 +117,8 @@ def _approved(revision):
 def approve_budget(plan_id, revision_id):
     revision = _revision(plan_id, revision_id)
     form = DecisionForm()
-    return _take(form, revision.plan, lambda: approvals.approve(revision, current_user, form.comment.data), _approved)
+    return _take(form, revision.plan, lambda: approvals.approve(revision, current_user, form.comment.data,
+                                                                      form.seen.data or None), _approved)
 
 
 @bp.route("/events/plans/<int:plan_id>/budget/revisions/<int:revision_id>/reject", methods=["POST"])
@@ -121,5 +126,6 @@ def approve_budget(plan_id, revision_id):
 def reject_budget(plan_id, revision_id):
     revision = _revision(plan_id, revision_id)
     form = DecisionForm()
-    return _take(form, revision.plan, lambda: approvals.reject(revision, current_user, form.comment.data),
+    return _take(form, revision.plan, lambda: approvals.reject(revision, current_user, form.comment.data,
+                                                                  form.seen.data or None),
                  lambda revision: _("You rejected the budget; the planner is told why."))

@@ -106,6 +106,10 @@ class BudgetLine(db.Model):
     # After the event: what was spent, and which receipt shows it.
     actual_amount: Mapped[Decimal | None] = mapped_column(TOTAL)
     receipt_note: Mapped[str] = mapped_column(String(200), default="")
+    # Optimistic locking of the line's edit form (app/core/versions.py).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class BudgetApproval(db.Model):
