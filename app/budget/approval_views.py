@@ -14,7 +14,7 @@ from wtforms.validators import Length
 
 from app.auth.access import roles_required
 from app.auth.models import Role
-from app.budget import approvals
+from app.budget import approvals, change_views
 from app.budget import services as budgets
 from app.budget.labels import REVISION_STATE_LABELS
 from app.budget.models import BudgetRevision, RevisionState
@@ -43,6 +43,7 @@ def _approval_panel():
         "approval_panel": lambda plan, revision: approvals.panel(plan, revision, current_user, date.today()),
         "decision_form": DecisionForm,
         "budget_fingerprint": approvals.fingerprint,
+        "describe_changes": change_views.describe,
         "revision_state_labels": REVISION_STATE_LABELS,
     }
 

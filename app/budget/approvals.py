@@ -22,6 +22,7 @@ from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 
 from app.auth.models import Role, User, UserRole
 from app.budget import services as budgets
+from app.budget import snapshot
 from app.budget.models import BudgetApproval, BudgetRevision, Decision, RevisionState
 from app.core.errors import DomainError
 from app.core.formatting import listing, money
@@ -36,7 +37,7 @@ COMMENT_MAX = 2000
 RECENT_DECISIONS = 20
 
 QueueItem = namedtuple("QueueItem", "revision plan check level")
-Panel = namedtuple("Panel", "may_submit blocking may_withdraw level why_not")
+Panel = namedtuple("Panel", "may_submit blocking may_withdraw level why_not changes")
 
 
 class SubmissionBlocked(DomainError):
@@ -194,6 +195,7 @@ def approve(revision, user, comment="", seen=None):
                         approvals_needed=revision.approvals_needed, comment=comment)
     else:
         revision.state = RevisionState.APPROVED
+        revision.approved_snapshot = snapshot.take(revision.plan, revision)
         workflow.take(revision.plan, workflow.Step.APPROVE, user, comment, revision=revision.number, level=level)
     db.session.flush()
     return revision
@@ -219,19 +221,21 @@ def reject(revision, user, comment, seen=None):
 
 def panel(plan, revision, user, today):
     """What the approval panel of the budget page offers `user`: submitting (with the
-    checklist items that block it), withdrawing, or deciding at a level (with the reason an
-    approver may not decide on a waiting budget, e.g. their own submission)."""
+    checklist items that block it; a plan reopened by a change submits its approved budget
+    again in the same step), withdrawing, or deciding at a level (with the reason an
+    approver may not decide on a waiting budget, e.g. their own submission); and what
+    changed since the last approval (`snapshot.Changes`, or None)."""
     steps = workflow.allowed_steps(plan, user)
-    may_submit = bool(
-        revision is not None and revision.state in (RevisionState.DRAFT, RevisionState.REJECTED)
-        and workflow.Step.SUBMIT in steps
-    )
+    may_submit = bool(revision is not None and workflow.Step.SUBMIT in steps)
     blocking = checklist.review(plan, today).blocking if may_submit else []
     waiting = revision is not None and revision.state == RevisionState.SUBMITTED
     may_withdraw = waiting and workflow.Step.REOPEN in steps
     level, why_not = may_decide(revision, user) if waiting else (None, None)
+    changes = None
+    if revision is not None and plan.state in (PlanState.DRAFT, PlanState.SUBMITTED, PlanState.REJECTED):
+        changes = snapshot.since_approval(plan, revision, budgets.approved_revision(plan))
     return Panel(may_submit, blocking, may_withdraw, level,
-                 why_not if waiting and user.has_role(Role.MANAGER, Role.ADMIN) else None)
+                 why_not if waiting and user.has_role(Role.MANAGER, Role.ADMIN) else None, changes)
 
 
 def _waiting_for(user):

@@ -4,6 +4,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -65,6 +66,9 @@ class BudgetRevision(db.Model):
     # Fixed at submission from the configured threshold, so a later change of the setting
     # does not move a budget that is already waiting.
     approvals_needed: Mapped[int] = mapped_column(default=1)
+    # The plan as it was approved with this revision (app/budget/snapshot.py), so that a later
+    # resubmission shows the approver what changed since.
+    approved_snapshot: Mapped[dict | None] = mapped_column(JSON)
 
     plan: Mapped[Plan] = relationship()
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])

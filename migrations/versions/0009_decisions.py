@@ -1,4 +1,4 @@
-"""version columns for optimistic locking
+"""version columns for optimistic locking, the plan's snapshot at budget approval
 
 Revision ID: 0009
 Revises: 0008
@@ -22,9 +22,13 @@ def upgrade():
     for table in VERSIONED:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
+    with op.batch_alter_table('budget_revisions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('approved_snapshot', sa.JSON(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('budget_revisions', schema=None) as batch_op:
+        batch_op.drop_column('approved_snapshot')
     for table in reversed(VERSIONED):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column('version')
