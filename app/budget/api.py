@@ -91,6 +91,7 @@ def budget_json(plan, revision):
         "contingency": _money(result.contingency),
         "ratio": None if result.ratio is None else str(result.ratio.quantize(RATIO_PLACES)),
         "total": _money(result.total),
+        "seen": approvals.fingerprint(revision),
         "passes": result.passes,
         "passing_range": {"low": _money(result.low), "high": _money(result.high)},
         "approvals": [
@@ -158,9 +159,9 @@ def submit_budget(plan_id):
 
 def _decide(plan_id, step):
     plan, revision = _plan_and_revision(plan_id)
-    comment = _body(("comment",)).get("comment") or ""
+    body = _body(("comment", "seen"))
     person = g.api_token.user  # never None: approving is a person's step (app.auth.access.API_DOORS)
-    step(revision, person, comment)
+    step(revision, person, body.get("comment") or "", seen=body.get("seen"))
     notices = approvals.announce(revision, person)
     db.session.commit()
     email_notices(notices)
@@ -289,6 +290,9 @@ OPENAPI = {
                     "contingency": schema_field(_NULLABLE_TEXT, "The contingency reserve; null without such a line."),
                     "ratio": schema_field(_NULLABLE_TEXT, "contingency / base, four decimals (\"0.1000\"); for display."),
                     "total": schema_field(_MONEY, "base + contingency."),
+                    "seen": schema_field("string", "What a decision on this budget was made on (total and a hash "
+                                                   "of the submission and its lines): send it back with approve or "
+                                                   "reject."),
                     "passes": schema_field("boolean", "The contingency is 10%-15% of the base, bounds inclusive."),
                     "passing_range": {
                         "type": "object", "description": "The contingencies that pass, to the cent.",
@@ -326,7 +330,12 @@ OPENAPI = {
                               "additionalProperties": False},
             "DecisionRequest": {
                 "type": "object",
-                "properties": {"comment": schema_field(_NULLABLE_TEXT, "Comment; required to reject.")},
+                "properties": {
+                    "comment": schema_field(_NULLABLE_TEXT, "Comment; required to reject."),
+                    "seen": schema_field(_NULLABLE_TEXT, "Optional: the `seen` of the budget you read. When the "
+                                                         "budget changed since (withdrawn, changed, submitted "
+                                                         "again), the decision is refused (422) with its new total."),
+                },
                 "additionalProperties": False,
             },
         }

@@ -8,12 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
-from wtforms import TextAreaField
+from wtforms import HiddenField, TextAreaField
 from wtforms.validators import Length
 
 from app.auth.access import roles_required
 from app.auth.models import Role
-from app.budget import approvals
+from app.budget import approvals, change_views
 from app.budget import services as budgets
 from app.budget.labels import REVISION_STATE_LABELS
 from app.budget.models import BudgetRevision, RevisionState
@@ -31,6 +31,9 @@ SUBMITTERS = (Role.PLANNER, Role.ADMIN)
 class DecisionForm(FlaskForm):
     comment = TextAreaField(_l("Comment"), validators=[Length(max=approvals.COMMENT_MAX)],
                             description=_l("Required to reject: say what must change."))
+    # The fingerprint of the budget the page showed (approvals.fingerprint); a decision on a
+    # budget that changed since is refused.
+    seen = HiddenField()
 
 
 @bp.app_context_processor
@@ -39,6 +42,8 @@ def _approval_panel():
     return {
         "approval_panel": lambda plan, revision: approvals.panel(plan, revision, current_user, clock.today()),
         "decision_form": DecisionForm,
+        "budget_fingerprint": approvals.fingerprint,
+        "describe_changes": change_views.describe,
         "revision_state_labels": REVISION_STATE_LABELS,
     }
 
@@ -113,7 +118,8 @@ def _approved(revision):
 def approve_budget(plan_id, revision_id):
     revision = _revision(plan_id, revision_id)
     form = DecisionForm()
-    return _take(form, revision.plan, lambda: approvals.approve(revision, current_user, form.comment.data), _approved)
+    return _take(form, revision.plan, lambda: approvals.approve(revision, current_user, form.comment.data,
+                                                                      form.seen.data or None), _approved)
 
 
 @bp.route("/events/plans/<int:plan_id>/budget/revisions/<int:revision_id>/reject", methods=["POST"])
@@ -121,5 +127,6 @@ def approve_budget(plan_id, revision_id):
 def reject_budget(plan_id, revision_id):
     revision = _revision(plan_id, revision_id)
     form = DecisionForm()
-    return _take(form, revision.plan, lambda: approvals.reject(revision, current_user, form.comment.data),
+    return _take(form, revision.plan, lambda: approvals.reject(revision, current_user, form.comment.data,
+                                                                  form.seen.data or None),
                  lambda revision: _("You rejected the budget; the planner is told why."))

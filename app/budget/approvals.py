@@ -8,8 +8,11 @@ other than the first approver. Nobody decides on a revision they submitted (the 
 not_own_submission of budget_approvals backs this). An approved revision is locked:
 changes go into the next revision (app/budget/services.editable_revision); a rejected
 one is edited in place and submitted again, its earlier decisions staying in the log."""
+import hashlib
+import json
 from collections import namedtuple
 from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
 
 from flask import current_app, url_for
 from flask_babel import LazyString
@@ -19,6 +22,7 @@ from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 
 from app.auth.models import Role, User, UserRole
 from app.budget import services as budgets
+from app.budget import snapshot
 from app.budget.models import BudgetApproval, BudgetRevision, Decision, RevisionState
 from app.core.errors import DomainError
 from app.core.formatting import listing, money
@@ -33,7 +37,7 @@ COMMENT_MAX = 2000
 RECENT_DECISIONS = 20
 
 QueueItem = namedtuple("QueueItem", "revision plan check level")
-Panel = namedtuple("Panel", "may_submit blocking may_withdraw level why_not")
+Panel = namedtuple("Panel", "may_submit blocking may_withdraw level why_not changes")
 
 
 class SubmissionBlocked(DomainError):
@@ -101,6 +105,42 @@ def withdraw(plan, user):
 # ---------------------------------------------------------------- the approvers' steps
 
 
+def fingerprint(revision):
+    """What an approver sees of a submitted revision, as "<total>:<hash>": the total, and a
+    hash of the submission (its time: a withdrawal and a new submission change it, even with
+    the same revision number) and of its lines. A decision carries the fingerprint of the
+    page or the API answer it was made on, and is refused when it no longer matches."""
+    parts = [revision.id, revision.number, revision.submitted_at.isoformat() if revision.submitted_at else ""]
+    parts += [[line.category, line.description, str(line.quantity), line.unit, str(line.unit_price),
+               str(line.amount), line.note] for line in revision.lines]
+    digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:16]
+    return f"{budgets.check(revision).total}:{digest}"
+
+
+class DecisionOutdated(DomainError):
+    """The budget is not the one the decider saw; `total` is its total now."""
+
+    def __init__(self, revision, seen):
+        total = budgets.check(revision).total
+        try:
+            seen_total = money(Decimal(seen.partition(":")[0]))
+        except (InvalidOperation, ValueError):
+            seen_total = "—"
+        super().__init__(_l(
+            "The budget changed after you opened it (it was withdrawn, changed or submitted again): you saw a "
+            "total of %(seen)s; revision %(number)s now totals %(total)s in %(lines)s lines. Nothing was decided: "
+            "read it again, then decide.",
+            seen=seen_total, number=revision.number, total=money(total), lines=len(revision.lines)), "seen")
+        self.total = total
+
+
+def check_seen(revision, seen):
+    """Refuses a decision made on another version of the budget than the current one.
+    `seen` is None for callers that show nothing (the API without the field)."""
+    if seen is not None and seen != fingerprint(revision):
+        raise DecisionOutdated(revision, str(seen))
+
+
 def decision_level(revision, user):
     """The level (1 or 2) at which `user` decides on the revision now; DomainError if they may not."""
     if revision.state != RevisionState.SUBMITTED or revision.plan.state != PlanState.SUBMITTED:
@@ -143,23 +183,29 @@ def _decide(revision, user, decision, comment):
     return level
 
 
-def approve(revision, user, comment=""):
-    """Approves at the user's level; the last approval needed approves the budget and the plan."""
+def approve(revision, user, comment="", seen=None):
+    """Approves at the user's level; the last approval needed approves the budget and the plan.
+    `seen`: the fingerprint of what the approver saw (refused when the budget changed since)."""
     comment = _comment(comment)
+    decision_level(revision, user)
+    check_seen(revision, seen)
     level = _decide(revision, user, Decision.APPROVED, comment)
     if level < revision.approvals_needed:
         activity.record(revision.plan, user, "budget.approved", revision=revision.number, level=level,
                         approvals_needed=revision.approvals_needed, comment=comment)
     else:
         revision.state = RevisionState.APPROVED
+        revision.approved_snapshot = snapshot.take(revision.plan, revision)
         workflow.take(revision.plan, workflow.Step.APPROVE, user, comment, revision=revision.number, level=level)
     db.session.flush()
     return revision
 
 
-def reject(revision, user, comment):
-    """Rejects with a comment for the planner, who edits the revision and submits it again."""
+def reject(revision, user, comment, seen=None):
+    """Rejects with a comment for the planner, who edits the revision and submits it again
+    (`seen` as for `approve`)."""
     decision_level(revision, user)  # who may decide is said before what the comment lacks
+    check_seen(revision, seen)
     comment = _comment(comment)
     if not comment:
         raise DomainError(_l("Say why the budget is rejected: the planner reads it."), "comment")
@@ -175,19 +221,21 @@ def reject(revision, user, comment):
 
 def panel(plan, revision, user, today):
     """What the approval panel of the budget page offers `user`: submitting (with the
-    checklist items that block it), withdrawing, or deciding at a level (with the reason an
-    approver may not decide on a waiting budget, e.g. their own submission)."""
+    checklist items that block it; a plan reopened by a change submits its approved budget
+    again in the same step), withdrawing, or deciding at a level (with the reason an
+    approver may not decide on a waiting budget, e.g. their own submission); and what
+    changed since the last approval (`snapshot.Changes`, or None)."""
     steps = workflow.allowed_steps(plan, user)
-    may_submit = bool(
-        revision is not None and revision.state in (RevisionState.DRAFT, RevisionState.REJECTED)
-        and workflow.Step.SUBMIT in steps
-    )
+    may_submit = bool(revision is not None and workflow.Step.SUBMIT in steps)
     blocking = checklist.review(plan, today).blocking if may_submit else []
     waiting = revision is not None and revision.state == RevisionState.SUBMITTED
     may_withdraw = waiting and workflow.Step.REOPEN in steps
     level, why_not = may_decide(revision, user) if waiting else (None, None)
+    changes = None
+    if revision is not None and plan.state in (PlanState.DRAFT, PlanState.SUBMITTED, PlanState.REJECTED):
+        changes = snapshot.since_approval(plan, revision, budgets.approved_revision(plan))
     return Panel(may_submit, blocking, may_withdraw, level,
-                 why_not if waiting and user.has_role(Role.MANAGER, Role.ADMIN) else None)
+                 why_not if waiting and user.has_role(Role.MANAGER, Role.ADMIN) else None, changes)
 
 
 def _waiting_for(user):

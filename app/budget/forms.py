@@ -7,6 +7,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -79,6 +80,7 @@ class LineForm(FlaskForm):
     unit_price = MoneyField(_l("Unit price (¥)"), validators=[InputRequired(_l("Enter the unit price.")),
                                                               Within(MAX_UNIT_PRICE)])
     note = TextAreaField(_l("Note"), validators=[Length(max=1000)])
+    version = HiddenField()  # the line's version the edit form was made from (app/core/versions.py)
     submit = SubmitField(_l("Add line"))
 
     def values(self):

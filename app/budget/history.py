@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.budget.models import CONTINGENCY, BudgetApproval, BudgetRevision
+from app.budget.models import CONTINGENCY, BudgetApproval, BudgetRevision, RevisionState
 from app.budget.services import check
 from app.extensions import db
 
@@ -32,6 +32,7 @@ class Entry:
     added: list
     removed: list
     changed: list
+    after_approval: bool = False  # the revision before was approved (a resubmission)
 
     @property
     def total_change(self):
@@ -87,6 +88,7 @@ def history(plan):
     for revision in revisions:
         added, removed, changed = compare(previous.lines if previous else [], revision.lines)
         entries.append(Entry(revision, check(revision), check(previous) if previous else None,
-                             added if previous else [], removed, changed))
+                             added if previous else [], removed, changed,
+                             previous is not None and previous.state == RevisionState.APPROVED))
         previous = revision
     return entries[::-1]

@@ -5,11 +5,13 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.budget.models import CONTINGENCY, LINE_CATEGORIES, BudgetLine, BudgetRevision
 from app.budget.rule import CENT, line_amount
-from app.budget.services import check, editable_revision
+from app.budget.services import check, current_revision, editable_revision
 from app.core.errors import DomainError
+from app.core.versions import ChangedMeanwhile, expect_version
 from app.events import activity
 from app.extensions import db
 
@@ -73,6 +75,8 @@ def _flush(category):
     database's unique index, and is refused like the one caught above."""
     try:
         db.session.flush()
+    except StaleDataError:  # a concurrent save of the same line committed first
+        raise ChangedMeanwhile() from None
     except IntegrityError:
         if category != CONTINGENCY:
             raise
@@ -82,6 +86,17 @@ def _flush(category):
 def _shown(line):
     """A line as the activity log shows it (text, money as "4200.00")."""
     return {field: str(getattr(line, field)) for field in (*FIELDS, "amount")}
+
+
+def counterpart(plan, line):
+    """`line`'s copy in the plan's current revision (same place), or None: a form made from an
+    older revision's line, before someone's change started the next revision."""
+    revision = current_revision(plan)
+    source = db.session.get(BudgetRevision, line.revision_id)
+    if revision is None or source is None or source.plan_id != plan.id or source.id == revision.id:
+        return None
+    index = source.lines.index(line)
+    return revision.lines[index] if index < len(revision.lines) else None
 
 
 def _in_editable(plan, user, line):
@@ -105,9 +120,11 @@ def add_line(plan, user, values):
     return line
 
 
-def update_line(plan, user, line, values):
+def update_line(plan, user, line, values, seen_version=None):
     """Changes `line` (a line of the current revision); returns the changed line, which is a
-    copy in the next revision when the budget was approved."""
+    copy in the next revision when the budget was approved. `seen_version`: the line's version
+    the form was made from; refused when someone changed the line meanwhile."""
+    expect_version(line, seen_version)
     cleaned = _clean(values)
     revision, line = _in_editable(plan, user, line)
     _ensure_one_contingency(revision, cleaned["category"], line)

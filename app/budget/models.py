@@ -4,6 +4,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -65,6 +66,9 @@ class BudgetRevision(db.Model):
     # Fixed at submission from the configured threshold, so a later change of the setting
     # does not move a budget that is already waiting.
     approvals_needed: Mapped[int] = mapped_column(default=1)
+    # The plan as it was approved with this revision (app/budget/snapshot.py), so that a later
+    # resubmission shows the approver what changed since.
+    approved_snapshot: Mapped[dict | None] = mapped_column(JSON)
 
     plan: Mapped[Plan] = relationship()
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
@@ -106,6 +110,10 @@ class BudgetLine(db.Model):
     # After the event: what was spent, and which receipt shows it.
     actual_amount: Mapped[Decimal | None] = mapped_column(TOTAL)
     receipt_note: Mapped[str] = mapped_column(String(200), default="")
+    # Optimistic locking of the line's edit form (app/core/versions.py).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class BudgetApproval(db.Model):

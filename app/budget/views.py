@@ -28,6 +28,7 @@ from app.budget.models import BudgetLine
 from app.budget.xlsx import budget_workbook
 from app.core import clock
 from app.core.errors import DomainError
+from app.core.versions import ChangedMeanwhile
 from app.core.formatting import money
 from app.events.plan_models import Plan
 from app.extensions import db
@@ -129,24 +130,40 @@ def add_line(plan_id):
 @roles_required(*EDITORS)
 def edit_line(plan_id, line_id):
     plan = _plan_or_404(plan_id)
-    revision, line = _line_or_404(plan, line_id)
+    moved_on = _moved_on(plan, line_id) if request.method == "POST" else None
+    revision, line = (services.current_revision(plan), moved_on) if moved_on else _line_or_404(plan, line_id)
     refused = services.editing_refused(plan, revision)
     if refused:
         flash(refused, "warning")
         return _to_page(plan, f"line-{line.id}")
     form = LineForm(obj=line)
     form.submit.label.text = _("Save line")
-    if form.validate_on_submit():
+    conflict = False
+    if moved_on is not None and form.validate_on_submit():
+        # Someone's change started the next revision while this form was open.
+        form.version.data, conflict = line.version, True
+        flash(ChangedMeanwhile().message, "danger")
+    elif form.validate_on_submit():
         try:
-            changed = lines.update_line(plan, current_user, line, form.values())
+            changed = lines.update_line(plan, current_user, line, form.values(), form.version.data)
         except DomainError as error:
             db.session.rollback()
-            _show_error(error, form)
+            conflict = error.field == "version"
+            if conflict:
+                form.version.data = line.version  # saving again (after comparing) applies the entries
+            _show_error(error, None if conflict else form)
         else:
             db.session.commit()
             flash(_("Line “%(line)s” saved.", line=changed.description), "success")
             return _to_page(plan, f"line-{changed.id}")
-    return render_template("budget/line_form.html", plan=plan, revision=revision, line=line, form=form, **LABELS)
+    return render_template("budget/line_form.html", plan=plan, revision=revision, line=line, form=form,
+                           conflict=conflict, **LABELS)
+
+
+def _moved_on(plan, line_id):
+    """The current revision's copy of `line_id` when that line is an older revision's, else None."""
+    line = db.session.get(BudgetLine, line_id)
+    return lines.counterpart(plan, line) if line is not None else None
 
 
 @bp.route(PAGE + "/lines/<int:line_id>/delete", methods=["POST"])

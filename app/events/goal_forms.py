@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectField, StringField, SubmitField
+from wtforms import DateField, DecimalField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -25,6 +25,7 @@ class GoalForm(FlaskForm):
     baseline = DecimalField(_l("Baseline (optional)"), places=2, validators=[Optional()])
     target = DecimalField(_l("Target"), places=2, validators=[Optional()])
     deadline = DateField(_l("Deadline"), validators=[Optional()], description=_l("On or after the event day."))
+    version = HiddenField()  # the goal's version the form was made from (app/core/versions.py)
     submit = SubmitField(_l("Save goal"))
 
     def values(self):

@@ -27,16 +27,18 @@ def _goal_or_404(plan, goal_id):
 
 
 def _goal_page(plan, goal, save):
-    """The goal form: GET shows it, POST saves through `save(values)` and goes back to the plan."""
+    """The goal form: GET shows it, POST saves through `save(values, seen version)` and goes back to the plan."""
     if not planning.is_editable(plan):
         return not_editable(plan)
     form = GoalForm(obj=goal)
     if form.validate_on_submit():
         try:
-            save(form.values())
+            save(form.values(), form.version.data)
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
+            if goal is not None:
+                form.version.data = goal.version  # saving again (after comparing) applies the entries
         else:
             db.session.commit()
             flash(_("The goal is saved."), "success")
@@ -48,7 +50,7 @@ def _goal_page(plan, goal, save):
 @roles_required(*EDITORS)
 def new_goal(plan_id):
     plan = _plan_or_404(plan_id)
-    return _goal_page(plan, None, lambda values: goals.add_goal(plan, current_user, **values))
+    return _goal_page(plan, None, lambda values, _version: goals.add_goal(plan, current_user, **values))
 
 
 @bp.route("/plans/<int:plan_id>/goals/<int:goal_id>", methods=["GET", "POST"])
@@ -56,7 +58,8 @@ def new_goal(plan_id):
 def edit_goal(plan_id, goal_id):
     plan = _plan_or_404(plan_id)
     goal = _goal_or_404(plan, goal_id)
-    return _goal_page(plan, goal, lambda values: goals.update_goal(plan, goal, current_user, **values))
+    return _goal_page(plan, goal, lambda values, version: goals.update_goal(plan, goal, current_user, **values,
+                                                                                 seen_version=version))
 
 
 @bp.route("/plans/<int:plan_id>/goals/<int:goal_id>/remove", methods=["POST"])

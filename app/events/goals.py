@@ -7,6 +7,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from app.core.errors import DomainError
+from app.core.versions import expect_version, flush
 from app.events import activity
 from app.events.plan_models import GoalMetric, PlanGoal
 from app.events.plans import begin_change
@@ -79,15 +80,18 @@ def add_goal(plan, user, text="", metric=None, baseline=None, target=None, deadl
     return goal
 
 
-def update_goal(plan, goal, user, text="", metric=None, baseline=None, target=None, deadline=None):
-    """Returns whether anything changed."""
+def update_goal(plan, goal, user, text="", metric=None, baseline=None, target=None, deadline=None,
+                seen_version=None):
+    """Returns whether anything changed. `seen_version`: the goal's version the form was made
+    from (refused when someone changed the goal meanwhile)."""
+    expect_version(goal, seen_version)
     values = _cleaned(plan, text, metric, baseline, target, deadline)
     if all(getattr(goal, field) == value for field, value in values.items()):
         return False
     begin_change(plan, user)
     for field, value in values.items():
         setattr(goal, field, value)
-    db.session.flush()
+    flush()
     activity.record(plan, user, "goal.changed", **_logged(goal))
     return True
 

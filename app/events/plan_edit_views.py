@@ -25,8 +25,9 @@ def not_editable(plan):
 
 
 def show_error(form, error):
-    """A service's refusal next to its field, or as a message when no field of `form` has the name."""
-    if error.field in form:
+    """A service's refusal next to its field, or as a message when no field of `form` shows it
+    (the hidden version's "changed meanwhile", for one)."""
+    if error.field in form and error.field != "version":
         form[error.field].errors.append(error.message)
     else:
         flash(error.message, "danger")
@@ -50,11 +51,12 @@ def edit_plan(plan_id):
     if form.validate_on_submit():
         was_approved = plan.state == PlanState.APPROVED
         try:
-            changed = planning.update_plan(plan, current_user,
+            changed = planning.update_plan(plan, current_user, form.version.data,
                                            **{field: form[field].data for field in planning.EDITABLE_FIELDS})
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
+            form.version.data = plan.version  # saving again (after comparing) applies the entries
         else:
             db.session.commit()
             if not changed:

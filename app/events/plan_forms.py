@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -70,11 +71,14 @@ class PlanEditForm(PlanFactsForm):
         "Check-in, run of show on the day, follow-up."))
     evaluation = TextAreaField(_l("Evaluation plan"), validators=TEXT_LIMIT, description=_l(
         "How the goals are measured: survey (NPS, CSAT), repurchase, comparison group, review meeting."))
+    # The plan's version the form was made from (optimistic locking, app/core/versions.py).
+    version = HiddenField()
     submit = SubmitField(_l("Save plan"))
 
 
 class MoveEventForm(FlaskForm):
     event_day = DateField(_l("New event day"), validators=[InputRequired(_l("Enter the event day."))])
+    version = HiddenField()
     submit = SubmitField(_l("Move the event"))
 
 

@@ -100,6 +100,11 @@ class Plan(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+    # Optimistic locking: every UPDATE raises it, so an edit form made from an older version
+    # is refused instead of silently restoring what someone else changed (app/core/versions.py).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     event_type: Mapped[EventType] = relationship()
     tier_rows: Mapped[list["PlanTier"]] = relationship(cascade="all, delete-orphan")
@@ -194,6 +199,9 @@ class PlanGoal(db.Model):
     baseline: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     target: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     deadline: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def measurable(self):

@@ -81,7 +81,7 @@ def _plan_or_404(plan_id):
 @roles_required(*VIEWERS)
 def plan(plan_id):
     plan = _plan_or_404(plan_id)
-    move_form = MoveEventForm(event_day=plan.event_day)
+    move_form = MoveEventForm(event_day=plan.event_day, version=plan.version)
     return render_template(
         "events/plan.html", plan=plan, move_form=move_form, windows=planning.phase_windows(plan.event_day),
         warnings=planning.timeline_warnings(plan, clock.today()), team=roles.assignments_by_role(plan),
@@ -110,9 +110,18 @@ def move_plan(plan_id):
     if not form.validate_on_submit():
         flash(_("Enter a valid new event day."), "danger")
         return redirect(url_for("events.plan", plan_id=plan.id))
-    shift = planning.move_event(plan, form.event_day.data)
+    was_approved = plan.state == PlanState.APPROVED
+    try:
+        shift = planning.move_event(plan, form.event_day.data, current_user, form.version.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(_("The event was not moved: the plan changed meanwhile. Check it and move the event again.")
+              if error.field == "version" else error.message, "danger")
+        return redirect(url_for("events.plan", plan_id=plan.id))
     db.session.commit()
     flash(_("The event moved by %(days)s days; the open tasks moved with it.", days=shift), "success")
+    if was_approved and shift:
+        flash(_("The plan is back to draft: submit it again for approval."), "warning")
     return redirect(url_for("events.plan", plan_id=plan.id))
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from app.auth.models import User
 from app.core import clock
 from app.core.errors import DomainError
+from app.core.versions import expect_version, flush
 from app.customers.models import TIERS, Tier
 from app.events import activity, workflow
 from app.events.models import PHASE_WINDOWS, EventType, Phase
@@ -113,10 +114,10 @@ def create_plan(event_type, title, event_day, start_time, tiers, expected_guests
     return plan
 
 
-def move_event(plan, new_day):
+def _shift_open_tasks(plan, new_day):
     """Moves the event day; open tasks move with it, done tasks keep their dates.
-    Returns the shift in days. (Date arithmetic differs between SQLite and
-    PostgreSQL, so the open tasks are shifted here and flushed in one batch.)"""
+    (Date arithmetic differs between SQLite and PostgreSQL, so the open tasks are shifted
+    here and flushed in one batch.)"""
     shift = new_day - plan.event_day
     open_tasks = db.session.scalars(
         select(PlanTask).where(PlanTask.plan_id == plan.id, PlanTask.status == TaskStatus.OPEN)
@@ -125,7 +126,15 @@ def move_event(plan, new_day):
         task.due_on += shift
     plan.event_day = new_day
     db.session.flush()
-    return shift.days
+
+
+def move_event(plan, new_day, user=None, seen_version=None):
+    """The "move the event" door: the same change as the edit form's event day
+    (`update_plan`), so a submitted plan is refused and an approved one goes back to draft
+    to be approved again. Returns the shift in days."""
+    shift = (new_day - plan.event_day).days
+    update_plan(plan, user, seen_version=seen_version, event_day=new_day)
+    return shift
 
 
 def is_editable(plan):
@@ -175,10 +184,13 @@ def _edited_values(plan, values):
     }
 
 
-def update_plan(plan, user, **values):
+def update_plan(plan, user, seen_version=None, **values):
     """Changes the plan's facts and texts (template steps 1-3 and 6-8); `values` holds any of
-    EDITABLE_FIELDS. A new event day moves the open tasks with it (`move_event`). Logs the
-    changed fields and returns them; an approved plan that changes goes back to draft."""
+    EDITABLE_FIELDS. A new event day moves the open tasks with it. Logs the changed fields
+    and returns them; an approved plan that changes goes back to draft. Every door that
+    changes these fields (edit form, "move the event", API, commands) comes through here.
+    `seen_version`: the plan's version the form was made from (refused when it changed)."""
+    expect_version(plan, seen_version)
     new = _edited_values(plan, values)
     changed = [field for field in EDITABLE_FIELDS if new[field] != getattr(plan, field)]
     if not changed:
@@ -190,11 +202,12 @@ def update_plan(plan, user, **values):
             added = set(new["tiers"]) - {row.tier for row in kept}
             plan.tier_rows = kept + [PlanTier(tier=tier) for tier in new["tiers"] if tier in added]
         elif field == "event_day":
-            move_event(plan, new["event_day"])
+            _shift_open_tasks(plan, new["event_day"])
         else:
             setattr(plan, field, new[field])
+    plan.updated_at = func.now()  # an UPDATE of the row (and its version) even when only the tiers changed
     activity.record(plan, user, "plan.edited", fields=changed)
-    db.session.flush()
+    flush()
     return changed
 
 

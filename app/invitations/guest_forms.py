@@ -116,4 +116,5 @@ class SettingsForm(FlaskForm):
                                              NumberRange(0, 50, _l("Enter a percentage from 0 to 50."))],
                                  description=_l("Held out at random when the list is built, for the review's "
                                                 "comparison; 0 for no control group."))
+    version = HiddenField()  # the settings' version the form was made from (app/core/versions.py)
     submit = SubmitField(_l("Save settings"))

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, func, insert, or_, select
 
 from app.core.errors import DomainError
+from app.core.versions import expect_version, flush
 from app.customers import queries, tiering
 from app.customers.models import Customer, CustomerTag, TierAssignment
 from app.events import activity
@@ -264,8 +265,10 @@ def move(invitation, user):
 SETTINGS_FIELDS = ("companions_cap", "rsvp_deadline", "reminder_days", "nudge_on", "control_share")
 
 
-def update_settings(plan, user, values):
-    """Saves the invitation settings named in SETTINGS_FIELDS; dates must fall before the event."""
+def update_settings(plan, user, values, seen_version=None):
+    """Saves the invitation settings named in SETTINGS_FIELDS; dates must fall before the event.
+    `seen_version`: the settings' version the form was made from (refused when they changed)."""
+    expect_version(services.settings_for(plan), seen_version)
     for field in ("rsvp_deadline", "nudge_on"):
         if values.get(field) and values[field] > plan.event_day:
             raise DomainError(_l("Choose a date on or before the event day."), field)
@@ -276,7 +279,7 @@ def update_settings(plan, user, values):
         setattr(settings, field, values[field])
     activity.record(plan, user, "guests.settings_changed",
                     **{field: values[field] for field in SETTINGS_FIELDS})
-    db.session.flush()
+    flush()
     return settings
 
 

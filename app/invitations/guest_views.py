@@ -182,10 +182,15 @@ def guest_settings(plan_id):
     if form.validate_on_submit():
         try:
             guest_list.update_settings(plan, current_user,
-                                       {field: form[field].data for field in guest_list.SETTINGS_FIELDS})
+                                       {field: form[field].data for field in guest_list.SETTINGS_FIELDS},
+                                       form.version.data)
         except DomainError as error:
             db.session.rollback()
-            form[error.field].errors.append(error.message)
+            if error.field == "version":
+                flash(error.message, "danger")
+                form.version.data = services.settings_for(plan).version  # saving again applies the entries
+            else:
+                form[error.field].errors.append(error.message)
         else:
             db.session.commit()
             flash(_("Invitation settings saved."), "success")

@@ -85,6 +85,10 @@ class InvitationSettings(db.Model):
     body_zh: Mapped[str] = mapped_column(Text, default="")
     subject_en: Mapped[str] = mapped_column(String(200), default="")
     body_en: Mapped[str] = mapped_column(Text, default="")
+    # Optimistic locking of the settings form (app/core/versions.py).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class GuestListBuild(db.Model):
