@@ -11,13 +11,13 @@ one message 'sending'; once it is older than SEND_STALE_AFTER it becomes 'unknow
 progress page for the planner to resend or mark sent, never resent by itself. Every error is
 caught per message: one bad message fails alone, with its reason."""
 import smtplib
-from types import SimpleNamespace
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, inspect, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
 
 from app.core.errors import DomainError
 from app.events.plan_models import PlanState
@@ -184,13 +184,18 @@ def _is_permanent(error):
     return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
 
 
-def _write(statement):
-    """Runs one UPDATE in a transaction of its own, committed; returns the rows changed. The
-    transaction begins with the write (on SQLite it waits its turn for the lock, whereas a
-    transaction that has read first cannot start writing once another has written)."""
+def _write(statement, pending=None):
+    """Runs the `pending` statements (emptied) and then `statement` in a transaction of their
+    own, committed; returns the rows `statement` changed. The transaction begins with a write (on
+    SQLite it waits its turn for the lock, whereas a transaction that has read first cannot start
+    writing once another has written)."""
     db.session.commit()
-    count = db.session.execute(statement).rowcount
+    for earlier in pending or ():
+        db.session.execute(earlier)
+    count = db.session.execute(statement).rowcount if statement is not None else 0
     db.session.commit()
+    if pending:
+        pending.clear()
     return count
 
 
@@ -211,51 +216,65 @@ def expire_claims(job_id=None):
     ))
 
 
+def _heartbeat(job_id, at=None):
+    return update(SendJob).where(SendJob.id == job_id).values(heartbeat_at=at or _now())
+
+
 def heartbeat(job_id, at=None):
     """Records that a run works on the job (commits)."""
-    _write(update(SendJob).where(SendJob.id == job_id).values(heartbeat_at=at or _now()))
+    _write(_heartbeat(job_id, at))
 
 
-def _queued_ids(job_id, size):
-    ids = db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.job_id == job_id,
-                                                            OutboxMessage.state == MessageState.QUEUED)
-                             .order_by(OutboxMessage.id).limit(size)).all()
-    db.session.commit()  # no transaction stays open
-    return ids
+def _queued(job_id, size):
+    """The next queued messages of the job with their guests and plan, in two queries; no
+    transaction stays open."""
+    batch = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.job_id == job_id, OutboxMessage.state == MessageState.QUEUED)
+        .order_by(OutboxMessage.id).limit(size)
+        .options(selectinload(OutboxMessage.invitation).selectinload(Invitation.plan))
+        .execution_options(populate_existing=True)
+    ).all()
+    db.session.commit()
+    return batch
 
 
-def _set_state(message_id, state, error_text, from_states=(MessageState.SENDING,)):
+def _set_state(message_id, state, error_text, pending, from_states=(MessageState.SENDING,)):
     _write(update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.state.in_(from_states))
-           .values(state=state, last_error=error_text))
+           .values(state=state, last_error=error_text), pending)
 
 
-def _claim(message_id):
-    """queued -> sending, committed: True when this run owns the message now."""
+def _claim(message_id, pending):
+    """queued -> sending, committed (with the `pending` record of the message sent before):
+    True when this run owns the message now."""
     return _write(
         update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.state == MessageState.QUEUED)
-        .values(state=MessageState.SENDING, claimed_at=_now(), attempts=OutboxMessage.attempts + 1)
+        .values(state=MessageState.SENDING, claimed_at=_now(), attempts=OutboxMessage.attempts + 1), pending
     ) == 1
 
 
-def _mark_sent(message_id, invitation_id, kind, now):
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
-                       .values(state=MessageState.SENT, sent_at=now, last_error=""))
+def _sent(message_id, invitation_id, kind, now):
+    """The statements that record a message as sent."""
+    statements = [update(OutboxMessage).where(OutboxMessage.id == message_id)
+                  .values(state=MessageState.SENT, sent_at=now, last_error="")]
     if kind == INVITATION:
-        db.session.execute(update(Invitation).where(Invitation.id == invitation_id, Invitation.invited_at.is_(None))
-                           .values(invited_at=now))
+        statements.append(update(Invitation).where(Invitation.id == invitation_id, Invitation.invited_at.is_(None))
+                          .values(invited_at=now))
+    return statements
 
 
-def send_one(message_id, deliver, cache):
-    """Builds, claims, delivers and records one message; True when it was sent. Every error of
-    this message is recorded on it; raises MailServerDown (the message queued again) only when
-    the server is down or busy, which would fail the next ones too."""
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None or message.state != MessageState.QUEUED:
-        db.session.commit()
-        return False
-    invitation, kind = message.invitation, message.kind
+def _mark_sent(message_id, invitation_id, kind, now):
+    for statement in _sent(message_id, invitation_id, kind, now):
+        db.session.execute(statement)
+
+
+def send_one(message, deliver, cache, pending):
+    """Builds, claims, delivers one queued message; True when it was sent, its record then
+    appended to `pending`, which the next write (the next claim) commits: one commit per
+    message. Every error of this message is recorded on it; raises MailServerDown (the message
+    queued again) only when the server is down or busy, which would fail the next ones too."""
+    message_id, invitation, kind = message.id, message.invitation, message.kind
     if invitation.status != GuestStatus.GUEST or not invitation.email:
-        _set_state(message_id, MessageState.FAILED, str(_l("The guest is no longer on the list.")),
+        _set_state(message_id, MessageState.FAILED, str(_l("The guest is no longer on the list.")), pending,
                    (MessageState.QUEUED,))
         return False
     try:
@@ -264,37 +283,42 @@ def send_one(message_id, deliver, cache):
         current_app.logger.exception("Message %s could not be built", message_id)
         text = _error_text(error, invitation)
         db.session.rollback()
-        _set_state(message_id, MessageState.FAILED, text, (MessageState.QUEUED,))
+        _set_state(message_id, MessageState.FAILED, text, pending, (MessageState.QUEUED,))
         return False
-    tokens = SimpleNamespace(rsvp_token=invitation.rsvp_token, checkin_token=invitation.checkin_token,
-                             survey_token=invitation.survey_token)
-    invitation_id, error_text = invitation.id, lambda error: _error_text(error, tokens)
-    if not _claim(message_id):
+    if not _claim(message_id, pending):
         return False  # another run took it
     try:
         deliver(email)
     except (smtplib.SMTPException, OSError) as error:
         if not _is_permanent(error):
-            _set_state(message_id, MessageState.QUEUED, error_text(error))
-            raise MailServerDown(error_text(error)) from error
-        _set_state(message_id, MessageState.FAILED, error_text(error))
+            _set_state(message_id, MessageState.QUEUED, _error_text(error, invitation), pending)
+            raise MailServerDown(_error_text(error, invitation)) from error
+        _set_state(message_id, MessageState.FAILED, _error_text(error, invitation), pending)
         return False
     except Exception as error:  # refused by the mail library before anything was sent
         current_app.logger.exception("Message %s could not be sent", message_id)
-        _set_state(message_id, MessageState.FAILED, error_text(error))
+        _set_state(message_id, MessageState.FAILED, _error_text(error, invitation), pending)
         return False
-    _mark_sent(message_id, invitation_id, kind, _now())  # no transaction was open: this one begins with a write
-    db.session.commit()
+    pending.extend(_sent(message_id, invitation.id, kind, _now()))
     return True
 
 
 def send_queued(job_id, deliver, cache, size=BATCH):
-    """Sends the job's queued messages one by one; returns how many were sent."""
-    sent = 0
-    while ids := _queued_ids(job_id, size):
-        for message_id in ids:
-            sent += send_one(message_id, deliver, cache)
-        heartbeat(job_id)
+    """Sends the job's queued messages one by one; returns how many were sent. The batch's
+    guests stay loaded across the per-message commits (read once per batch, as the messages'
+    states are only ever changed by UPDATEs that check them)."""
+    session, sent, pending = db.session(), 0, []
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        while batch := _queued(job_id, size):
+            for message in batch:
+                sent += send_one(message, deliver, cache, pending)
+            _write(_heartbeat(job_id), pending)
+    finally:
+        if pending:  # the last message sent (also when the server fails after it)
+            db.session.rollback()
+            _write(None, pending)
+        session.expire_on_commit = expire_on_commit
     return sent
 
 
