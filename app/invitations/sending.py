@@ -216,13 +216,13 @@ def expire_claims(job_id=None):
     ))
 
 
-def _heartbeat(job_id, at=None):
-    return update(SendJob).where(SendJob.id == job_id).values(heartbeat_at=at or _now())
+def _heartbeat(job_id, after=0):
+    return update(SendJob).where(SendJob.id == job_id).values(heartbeat_at=_now() + timedelta(seconds=after))
 
 
-def heartbeat(job_id, at=None):
-    """Records that a run works on the job (commits)."""
-    _write(_heartbeat(job_id, at))
+def heartbeat(job_id, after=0):
+    """Records that a run works on the job, or (`after` seconds) will again (commits)."""
+    _write(_heartbeat(job_id, after))
 
 
 def _queued(job_id, size):

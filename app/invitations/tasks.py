@@ -2,7 +2,7 @@
 reminders of the day. Late acknowledgement (task_acks_late, task_reject_on_worker_lost): a task
 whose worker dies is delivered again, and every task here is safe to run twice."""
 import smtplib
-from datetime import date, timedelta
+from datetime import date
 
 from app.extensions import celery, db
 from app.invitations import reminders, sending
@@ -35,7 +35,7 @@ def send_job(self, job_id):
     except (sending.MailServerDown, smtplib.SMTPException, OSError) as error:
         db.session.rollback()
         countdown = backoff(self.request.retries)
-        sending.heartbeat(job_id, sending._now() + timedelta(seconds=countdown))  # not stuck: waiting
+        sending.heartbeat(job_id, after=countdown)  # not stuck: waiting for its retry
         raise self.retry(exc=error, countdown=countdown)
     sending.finish(job)
     db.session.commit()
