@@ -88,6 +88,8 @@ def _beat_schedule():
         # Reminders and nudges to guests; REMINDER_CRON_MINUTE: the minute of each hour.
         "send-due-reminders": {"task": "app.invitations.tasks.send_due_reminders",
                                "schedule": crontab(minute=os.environ.get("REMINDER_CRON_MINUTE", "5"))},
+        # Sends whose worker died start again by themselves.
+        "resume-sends": {"task": "app.invitations.tasks.resume_sends", "schedule": 60.0},
     }
     spec = os.environ.get("TIER_RECOMPUTE_CRON", "").strip() or DEFAULT_TIER_RECOMPUTE_CRON
     if spec.lower() == "off":
@@ -169,6 +171,9 @@ def load_config(instance_path, overrides=None):
         "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 30),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Rapport <rapport@localhost>"),
         "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(instance / "outbox")),
+        # A message still 'sending' this long after its claim (seconds) was cut off by a dead
+        # worker: it becomes 'unknown'. Well above one SMTP conversation (MAIL_TIMEOUT).
+        "SEND_STALE_AFTER": _int("SEND_STALE_AFTER", 300),
         # Celery: kombu's filesystem transport and a SQLite result store by default.
         "CELERY": {
             "broker_url": broker or "filesystem://",
@@ -189,7 +194,8 @@ def load_config(instance_path, overrides=None):
             "accept_content": ["json"],
             "task_ignore_result": False,
             "result_expires": 24 * 3600,
-            "task_acks_late": True,
+            "task_acks_late": True,  # a task whose worker dies is delivered again
+            "task_reject_on_worker_lost": True,
             "worker_prefetch_multiplier": 1,
             "broker_connection_retry_on_startup": True,
             "timezone": os.environ.get("RAPPORT_TIMEZONE", "Asia/Shanghai"),

@@ -24,6 +24,7 @@ from app.core.api import (
     timestamp_field,
 )
 from app.core.formatting import CENT
+from app.core.text import single_line
 from app.customers import queries, tiering
 from app.customers.importing import REQUIRED, import_records
 from app.customers.models import CHANNELS, LIFECYCLES, TIERS, Customer
@@ -39,6 +40,8 @@ PER_PAGE = 100
 MAX_PER_PAGE = 500
 TEXT_FIELDS = ("name", "company", "industry", "contact_person", "contact_title", "email", "phone", "wechat_id", "city",
                "preferred_channel", "preferred_language")
+# Text that may end up in a mail header (a guest's name, company, address): kept on one line.
+ONE_LINE_FIELDS = ("name", "company", "contact_person", "contact_title", "email", "phone", "wechat_id", "city")
 
 
 # ---------------------------------------------------------------- reading
@@ -187,6 +190,8 @@ def _records(kind):
                     _("Record %(index)d: %(field)s must be a string, a number, true/false or null.", index=index, field=name),
                     index=index, field=name,
                 )
+            if isinstance(value, str) and name in ONE_LINE_FIELDS:
+                value = single_line(value)  # may reach a mail header: no line breaks, no control characters
             record[name] = value
         records.append((index, record))
     return records

@@ -22,6 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.core.text import single_line
 from app.customers.models import TIERS
 from app.customers.tiering import TIER_LABELS
 from app.invitations.models import GuestStatus, Rsvp
@@ -72,11 +73,13 @@ class AddCustomerForm(FlaskForm):
 class ContactForm(FlaskForm):
     """A guest who is not a customer (yet)."""
 
-    name = StringField(_l("Name"), validators=[InputRequired(_l("Enter the guest's name.")), Length(max=200)])
-    company = StringField(_l("Company"), validators=[Optional(), Length(max=200)])
-    email = EmailField(_l("E-mail"), validators=[Optional(), Email(_l("Enter a valid e-mail address.")),
-                                                 Length(max=254)])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=32)])
+    # One line each, without control characters: a name or company ends up in mail headers.
+    name = StringField(_l("Name"), filters=[single_line],
+                       validators=[InputRequired(_l("Enter the guest's name.")), Length(max=200)])
+    company = StringField(_l("Company"), filters=[single_line], validators=[Optional(), Length(max=200)])
+    email = EmailField(_l("E-mail"), filters=[single_line],
+                       validators=[Optional(), Email(_l("Enter a valid e-mail address.")), Length(max=254)])
+    phone = StringField(_l("Phone"), filters=[single_line], validators=[Optional(), Length(max=32)])
     locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES, default="zh")
     submit = SubmitField(_l("Add contact"))
 

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from app.core.http import external_url
+from app.core.text import single_line
 from app.events.calendar import guest_calendar
 from app.invitations.qr import checkin_png
 from app.mail import services as mail
@@ -68,7 +69,7 @@ def venue(plan):
 def values_for(invitation, plan=None):
     """The placeholders' values for one guest, in the current language."""
     plan = plan or invitation.plan
-    return {"name": invitation.name, "company": invitation.company or "", "event": plan.title,
+    return {"name": single_line(invitation.name), "company": single_line(invitation.company or ""), "event": plan.title,
             "date": event_date(plan), "venue": venue(plan), "rsvp_link": rsvp_link(invitation)}
 
 

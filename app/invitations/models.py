@@ -47,9 +47,15 @@ class DeclineReason(StrEnum):
 
 
 class MessageState(StrEnum):
+    """queued -> sending (claimed, committed before the SMTP call) -> sent or failed; a message
+    still 'sending' after its worker died becomes 'unknown': the planner decides, it is never
+    resent by itself."""
+
     QUEUED = "queued"
+    SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    UNKNOWN = "unknown"
 
 
 class TokenKind(StrEnum):
@@ -191,6 +197,9 @@ class SendJob(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     finished_at: Mapped[datetime | None]
+    # When a run last showed it works on this job (or, for a retry it scheduled, when it will):
+    # long before now and not finished, the job is stuck and Celery beat resumes it.
+    heartbeat_at: Mapped[datetime | None]
 
 
 class OutboxMessage(db.Model):
@@ -212,6 +221,7 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(String(500), default="")
     queued_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    claimed_at: Mapped[datetime | None]  # when the state became 'sending'
     sent_at: Mapped[datetime | None]
 
     invitation: Mapped[Invitation] = relationship()

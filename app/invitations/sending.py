@@ -1,16 +1,17 @@
 """Sending e-mails to guests through the outbox: a bulk send is a SendJob with one
-OutboxMessage per guest, sent by a Celery task (app/invitations/tasks.py) in batches over one
-SMTP connection.
+OutboxMessage per guest, sent by a Celery task (app/invitations/tasks.py) over one SMTP connection.
 
 Once only: (invitation, kind) is unique, so queueing twice adds nothing (INSERT ... ON CONFLICT
-DO NOTHING, also against a concurrent click). A batch is claimed, sent and marked in one
-transaction: on PostgreSQL the claim's `FOR UPDATE SKIP LOCKED` hides the rows from another
-worker until the commit, on SQLite the claim's UPDATE takes the database's write lock, which
-makes a second worker wait for the commit; either way a message the other run sent is no longer
-'queued' when it looks. (Claiming by `attempts` alone would not do: a claimed but unsent message
-stays 'queued', and the states are queued/sent/failed only.)"""
+DO NOTHING, also against a concurrent click). Exactly once, even when a worker dies: each message
+is claimed (queued -> sending, with claimed_at) and committed before its SMTP call, and marked
+sent or failed, committed, right after it. The claim is one UPDATE ... WHERE state = 'queued', so
+two runs of the same job never both send a message; no transaction is open during the SMTP
+conversation (on SQLite, guests answering keep the write lock). A worker killed in between leaves
+one message 'sending'; once it is older than SEND_STALE_AFTER it becomes 'unknown', shown on the
+progress page for the planner to resend or mark sent, never resent by itself. Every error is
+caught per message: one bad message fails alone, with its reason."""
 import smtplib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -117,28 +118,32 @@ def dispatch(job):
 
 
 def progress(job):
-    """{sent, failed, remaining, total, finished} of the job's messages, in one query (none to
-    reload the job: its id is taken from its identity)."""
+    """{sent, failed, unknown, remaining, total, finished} of the job's messages, in one query
+    (none to reload the job: its id is taken from its identity). Remaining: queued or being sent."""
     state = OutboxMessage.state
-    sent, failed, total = db.session.execute(
+    sent, failed, unknown, total = db.session.execute(
         select(func.count(case((state == MessageState.SENT, 1))), func.count(case((state == MessageState.FAILED, 1))),
-               func.count(OutboxMessage.id)).where(OutboxMessage.job_id == inspect(job).identity[0])
+               func.count(case((state == MessageState.UNKNOWN, 1))), func.count(OutboxMessage.id))
+        .where(OutboxMessage.job_id == inspect(job).identity[0])
     ).one()
-    remaining = total - sent - failed
-    return {"sent": sent, "failed": failed, "remaining": remaining, "total": total, "finished": remaining == 0}
+    remaining = total - sent - failed - unknown
+    return {"sent": sent, "failed": failed, "unknown": unknown, "remaining": remaining, "total": total,
+            "finished": remaining == 0}
 
 
 def failed_messages(job, limit=200):
+    """The job's messages that need the planner: failed (with the reason) and unknown."""
     return db.session.execute(
         select(OutboxMessage, Invitation.name, Invitation.email)
         .join(Invitation, Invitation.id == OutboxMessage.invitation_id)
-        .where(OutboxMessage.job_id == job.id, OutboxMessage.state == MessageState.FAILED)
-        .order_by(OutboxMessage.id).limit(limit)
+        .where(OutboxMessage.job_id == job.id, OutboxMessage.state.in_((MessageState.FAILED, MessageState.UNKNOWN)))
+        .order_by(OutboxMessage.state.desc(), OutboxMessage.id).limit(limit)  # unknown first
     ).all()
 
 
 def requeue_failed(job):
-    """Puts the job's failed messages back in the queue; returns how many (call dispatch after the commit)."""
+    """Puts the job's failed messages back in the queue; returns how many (call dispatch after the commit).
+    Unknown messages stay as they are: only the planner's decision (`resolve_unknown`) moves them."""
     count = db.session.execute(
         update(OutboxMessage).where(OutboxMessage.job_id == job.id, OutboxMessage.state == MessageState.FAILED)
         .values(state=MessageState.QUEUED, last_error="")
@@ -150,22 +155,18 @@ def requeue_failed(job):
     return count
 
 
-def claim(job, size=BATCH):
-    """The next batch of the job's queued messages, locked for this transaction (see the module's
-    docstring), each with its invitation; counts the attempt."""
-    batch = select(OutboxMessage.id).where(OutboxMessage.job_id == job.id, OutboxMessage.state == MessageState.QUEUED)
-    batch = batch.order_by(OutboxMessage.id).limit(size).with_for_update(skip_locked=True)
-    ids = db.session.scalars(
-        update(OutboxMessage).where(OutboxMessage.id.in_(batch.scalar_subquery()))
-        .values(attempts=OutboxMessage.attempts + 1).returning(OutboxMessage.id)
-    ).all()
-    if not ids:
-        return []
-    return db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)
-        .options(selectinload(OutboxMessage.invitation).selectinload(Invitation.plan))
-        .execution_options(populate_existing=True)
-    ).all()
+def resolve_unknown(job, message_id, resend):
+    """The planner's decision on a message whose delivery is not known: send it again (queued;
+    call dispatch after the commit) or count it as sent."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.job_id != job.id or message.state != MessageState.UNKNOWN:
+        raise DomainError(_l("This message is no longer waiting for a decision."))
+    if resend:
+        message.state, message.last_error = MessageState.QUEUED, ""
+        job.finished_at = None
+    else:
+        _mark_sent(message.id, message.invitation_id, message.kind, _now())
+    db.session.flush()
 
 
 def _error_text(error, invitation):
@@ -183,46 +184,142 @@ def _is_permanent(error):
     return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
 
 
-def send_batch(batch, deliver, cache):
-    """Sends each claimed message with `deliver`, marks it sent or failed; raises MailServerDown
-    (after marking what was sent) when the server fails, leaving the rest queued."""
-    sent, now = [], _now()
+def _write(statement, pending=None):
+    """Runs the `pending` statements (emptied) and then `statement` in a transaction of their
+    own, committed; returns the rows `statement` changed. The transaction begins with a write (on
+    SQLite it waits its turn for the lock, whereas a transaction that has read first cannot start
+    writing once another has written)."""
+    db.session.commit()
+    for earlier in pending or ():
+        db.session.execute(earlier)
+    count = db.session.execute(statement).rowcount if statement is not None else 0
+    db.session.commit()
+    if pending:
+        pending.clear()
+    return count
+
+
+def stale_before(now=None):
+    return (now or _now()) - timedelta(seconds=current_app.config["SEND_STALE_AFTER"])
+
+
+def expire_claims(job_id=None):
+    """Messages left 'sending' longer than SEND_STALE_AFTER (their worker died during or just
+    after the SMTP call) become 'unknown'. Commits; returns how many."""
+    query = update(OutboxMessage).where(OutboxMessage.state == MessageState.SENDING,
+                                        OutboxMessage.claimed_at < stale_before())
+    if job_id is not None:
+        query = query.where(OutboxMessage.job_id == job_id)
+    return _write(query.values(
+        state=MessageState.UNKNOWN,
+        last_error=str(_l("The sending stopped during this message: it may or may not have been delivered.")),
+    ))
+
+
+def _heartbeat(job_id, after=0):
+    return update(SendJob).where(SendJob.id == job_id).values(heartbeat_at=_now() + timedelta(seconds=after))
+
+
+def heartbeat(job_id, after=0):
+    """Records that a run works on the job, or (`after` seconds) will again (commits)."""
+    _write(_heartbeat(job_id, after))
+
+
+def _queued(job_id, size):
+    """The next queued messages of the job with their guests and plan, in two queries; no
+    transaction stays open."""
+    batch = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.job_id == job_id, OutboxMessage.state == MessageState.QUEUED)
+        .order_by(OutboxMessage.id).limit(size)
+        .options(selectinload(OutboxMessage.invitation).selectinload(Invitation.plan))
+        .execution_options(populate_existing=True)
+    ).all()
+    db.session.commit()
+    return batch
+
+
+def _set_state(message_id, state, error_text, pending, from_states=(MessageState.SENDING,)):
+    _write(update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.state.in_(from_states))
+           .values(state=state, last_error=error_text), pending)
+
+
+def _claim(message_id, pending):
+    """queued -> sending, committed (with the `pending` record of the message sent before):
+    True when this run owns the message now."""
+    return _write(
+        update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.state == MessageState.QUEUED)
+        .values(state=MessageState.SENDING, claimed_at=_now(), attempts=OutboxMessage.attempts + 1), pending
+    ) == 1
+
+
+def _sent(message_id, invitation_id, kind, now):
+    """The statements that record a message as sent."""
+    statements = [update(OutboxMessage).where(OutboxMessage.id == message_id)
+                  .values(state=MessageState.SENT, sent_at=now, last_error="")]
+    if kind == INVITATION:
+        statements.append(update(Invitation).where(Invitation.id == invitation_id, Invitation.invited_at.is_(None))
+                          .values(invited_at=now))
+    return statements
+
+
+def _mark_sent(message_id, invitation_id, kind, now):
+    for statement in _sent(message_id, invitation_id, kind, now):
+        db.session.execute(statement)
+
+
+def send_one(message, deliver, cache, pending):
+    """Builds, claims, delivers one queued message; True when it was sent, its record then
+    appended to `pending`, which the next write (the next claim) commits: one commit per
+    message. Every error of this message is recorded on it; raises MailServerDown (the message
+    queued again) only when the server is down or busy, which would fail the next ones too."""
+    message_id, invitation, kind = message.id, message.invitation, message.kind
+    if invitation.status != GuestStatus.GUEST or not invitation.email:
+        _set_state(message_id, MessageState.FAILED, str(_l("The guest is no longer on the list.")), pending,
+                   (MessageState.QUEUED,))
+        return False
     try:
-        for message in batch:
-            invitation = message.invitation
-            if invitation.status != GuestStatus.GUEST or not invitation.email:
-                message.state, message.last_error = MessageState.FAILED, str(_l("The guest is no longer on the list."))
-                continue
-            try:
-                email = messages.invitation_message(invitation, settings_for(invitation.plan), message.kind, cache)
-            except Exception as error:  # a message that cannot be built fails alone, the batch goes on
-                current_app.logger.exception("Message %s could not be built", message.id)
-                message.state, message.last_error = MessageState.FAILED, _error_text(error, invitation)
-                continue
-            try:
-                deliver(email)
-            except (smtplib.SMTPException, OSError) as error:
-                if not _is_permanent(error):
-                    message.last_error = _error_text(error, invitation)
-                    raise MailServerDown(message.last_error) from error
-                message.state, message.last_error = MessageState.FAILED, _error_text(error, invitation)
-            else:
-                sent.append(message)
+        email = messages.invitation_message(invitation, settings_for(invitation.plan), kind, cache)
+    except Exception as error:  # a message that cannot be built fails alone, the others go on
+        current_app.logger.exception("Message %s could not be built", message_id)
+        text = _error_text(error, invitation)
+        db.session.rollback()
+        _set_state(message_id, MessageState.FAILED, text, pending, (MessageState.QUEUED,))
+        return False
+    if not _claim(message_id, pending):
+        return False  # another run took it
+    try:
+        deliver(email)
+    except (smtplib.SMTPException, OSError) as error:
+        if not _is_permanent(error):
+            _set_state(message_id, MessageState.QUEUED, _error_text(error, invitation), pending)
+            raise MailServerDown(_error_text(error, invitation)) from error
+        _set_state(message_id, MessageState.FAILED, _error_text(error, invitation), pending)
+        return False
+    except Exception as error:  # refused by the mail library before anything was sent
+        current_app.logger.exception("Message %s could not be sent", message_id)
+        _set_state(message_id, MessageState.FAILED, _error_text(error, invitation), pending)
+        return False
+    pending.extend(_sent(message_id, invitation.id, kind, _now()))
+    return True
+
+
+def send_queued(job_id, deliver, cache, size=BATCH):
+    """Sends the job's queued messages one by one; returns how many were sent. The batch's
+    guests stay loaded across the per-message commits (read once per batch, as the messages'
+    states are only ever changed by UPDATEs that check them)."""
+    session, sent, pending = db.session(), 0, []
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        while batch := _queued(job_id, size):
+            for message in batch:
+                sent += send_one(message, deliver, cache, pending)
+            _write(_heartbeat(job_id), pending)
     finally:
-        _mark_sent(sent, now)
-    return len(sent)
-
-
-def _mark_sent(sent, now):
-    if not sent:
-        return
-    db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_([m.id for m in sent]))
-                       .values(state=MessageState.SENT, sent_at=now, last_error=""))
-    invited = [m.invitation_id for m in sent if m.kind == INVITATION]
-    if invited:
-        db.session.execute(update(Invitation).where(Invitation.id.in_(invited), Invitation.invited_at.is_(None))
-                           .values(invited_at=now))
-    db.session.flush()
+        if pending:  # the last message sent (also when the server fails after it)
+            db.session.rollback()
+            _write(None, pending)
+        session.expire_on_commit = expire_on_commit
+    return sent
 
 
 def finish(job):
@@ -230,6 +327,25 @@ def finish(job):
     if progress(job)["remaining"] == 0:
         job.finished_at = _now()
         db.session.flush()
+
+
+def stuck_jobs():
+    """Ids of unfinished jobs whose last sign of a run is older than SEND_STALE_AFTER."""
+    cutoff = stale_before()
+    ids = db.session.scalars(select(SendJob.id).where(
+        SendJob.finished_at.is_(None), func.coalesce(SendJob.heartbeat_at, SendJob.created_at) < cutoff)).all()
+    db.session.commit()
+    return ids
+
+
+def take_for_resume(job_id):
+    """The lock of a resumption: one UPDATE that only one caller (of two beats) wins. Commits."""
+    cutoff = stale_before()
+    return _write(
+        update(SendJob).where(SendJob.id == job_id, SendJob.finished_at.is_(None),
+                              func.coalesce(SendJob.heartbeat_at, SendJob.created_at) < cutoff)
+        .values(heartbeat_at=_now())
+    ) == 1
 
 
 def recent_jobs(plan_id, limit=5):

@@ -151,6 +151,29 @@ def retry_send(plan_id, job_id):
     return redirect(url_for("invitations.send_job", plan_id=plan_id, job_id=job.id))
 
 
+@bp.route("/events/plans/<int:plan_id>/sends/<int:job_id>/messages/<int:message_id>/<any(resend, sent):decision>",
+          methods=["POST"])
+@roles_required(*EDITORS)
+def resolve_message(plan_id, job_id, message_id, decision):
+    """The planner's decision on a message whose delivery is not known: send again, or count as sent."""
+    job = _job(plan_id, job_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        sending.resolve_unknown(job, message_id, resend=decision == "resend")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        if decision == "resend":
+            sending.dispatch(job)
+            flash(_("The message is sent again."), "success")
+        else:
+            flash(_("The message is counted as sent."), "success")
+    return redirect(url_for("invitations.send_job", plan_id=plan_id, job_id=job.id))
+
+
 @bp.route("/events/plans/<int:plan_id>/invitation-template", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def invitation_template(plan_id):

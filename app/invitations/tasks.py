@@ -1,4 +1,6 @@
-"""Celery tasks of the invitations: sending a job's messages, and the reminders of the day."""
+"""Celery tasks of the invitations: sending a job's messages, resuming stuck sends, and the
+reminders of the day. Late acknowledgement (task_acks_late, task_reject_on_worker_lost): a task
+whose worker dies is delivered again, and every task here is safe to run twice."""
 import smtplib
 from datetime import date
 
@@ -18,24 +20,39 @@ def backoff(retries):
 
 @celery.task(bind=True, max_retries=MAX_RETRIES)
 def send_job(self, job_id):
-    """Sends the job's queued messages in batches over one connection. Safe to run twice (and
-    twice at once): each message is claimed before it is sent. When the mail server is down,
-    what was sent stays sent, the rest stays queued, and the task tries again later."""
+    """Sends the job's queued messages over one connection, each claimed and recorded in its own
+    commits (app/invitations/sending.py). Safe to run twice, and twice at once. When the mail
+    server is down, what was sent stays sent, the rest stays queued, and the task tries again
+    later; should that retry be lost with its worker, Celery beat resumes the job."""
     job = db.session.get(SendJob, job_id)
     if job is None:
         return None
+    sending.expire_claims(job_id)  # a message left 'sending' by a dead run: unknown, never resent
+    sending.heartbeat(job_id)
     cache = {}
     try:
         with mail.connection() as deliver:
-            while batch := sending.claim(job):
-                sending.send_batch(batch, deliver, cache)
-                db.session.commit()  # each batch visible on the progress page
+            sending.send_queued(job_id, deliver, cache)
     except (sending.MailServerDown, smtplib.SMTPException, OSError) as error:
-        db.session.commit()
-        raise self.retry(exc=error, countdown=backoff(self.request.retries))
+        db.session.rollback()
+        countdown = backoff(self.request.retries)
+        sending.heartbeat(job_id, after=countdown)  # not stuck: waiting for its retry
+        raise self.retry(exc=error, countdown=countdown)
     sending.finish(job)
     db.session.commit()
     return sending.progress(job)
+
+
+@celery.task
+def resume_sends():
+    """Celery beat, every minute: a send whose run died (no sign of it for SEND_STALE_AFTER) is
+    started again; its message that was being sent becomes 'unknown'. Each job is taken by one
+    UPDATE, so two beats (or two runs of this task) never resume it twice."""
+    sending.expire_claims()
+    resumed = [job_id for job_id in sending.stuck_jobs() if sending.take_for_resume(job_id)]
+    for job_id in resumed:
+        send_job.delay(job_id)
+    return resumed
 
 
 @celery.task

@@ -15,6 +15,8 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from app.core.text import single_line
+
 
 def build_message(to, subject, text_body, html_body=None, attachments=(), sender=None, inline_images=()):
     """An RFC 5322 message; `attachments` are (filename, mimetype, bytes) triples, `inline_images`
@@ -33,7 +35,8 @@ def build_message(to, subject, text_body, html_body=None, attachments=(), sender
                                                   for filename, mimetype, data in attachments)])
     message["From"] = _address(sender or current_app.config["MAIL_DEFAULT_SENDER"])
     message["To"] = ", ".join(_address(one) for one in ([to] if isinstance(to, str) else to))
-    message["Subject"] = Header(str(subject), "utf-8") if not str(subject).isascii() else str(subject)
+    subject = single_line(str(subject))  # a header is one line: a value can never add another header
+    message["Subject"] = Header(subject, "utf-8") if not subject.isascii() else subject
     message["Message-ID"] = make_msgid(domain="rapport.local")
     message["Date"] = formatdate(usegmt=True)
     return message
@@ -63,8 +66,8 @@ def _part(filename, mimetype, data, disposition, content_id=None):
 
 def _address(value):
     """'Name <e-mail>' with a non-ASCII name encoded (RFC 2047)."""
-    name, email = parseaddr(value)
-    return formataddr((name, email))
+    name, email = parseaddr(single_line(value))
+    return formataddr((single_line(name), email))
 
 
 def render_message(template, to, subject, locale, **context):
@@ -120,4 +123,5 @@ def connection():
 
 
 def address(name, email):
-    return formataddr((name, email))
+    """'Name <e-mail>' for a header, both parts on one line without control characters."""
+    return formataddr((single_line(name), single_line(email)))

@@ -376,3 +376,10 @@ def test_customer_schema_lists_every_field_the_api_sends(api, tiered):
     body = api.get("/api/v1/customers/BIG").json
     assert set(body) == set(customers_api.OPENAPI["components"]["schemas"]["Customer"]["properties"])
     assert json.dumps(body)  # plain JSON types only
+
+
+def test_bulk_names_are_kept_on_one_line(api, queued):
+    record = {"external_id": "C-7", "name": "Wang\nBcc: spy@example.com", "company": "ACME\r\nX-Evil: 1"}
+    assert api.post("/api/v1/customers/bulk", json={"customers": [record]}).status_code == 200
+    customer = db.session.scalar(select(Customer).where(Customer.external_id == "C-7"))
+    assert (customer.name, customer.company) == ("Wang Bcc: spy@example.com", "ACME X-Evil: 1")

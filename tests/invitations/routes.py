@@ -35,6 +35,9 @@ ACCESS = {
     ("invitations.send_job", "GET"): ("/events/plans/{plan_id}/sends/{send_job_id}", VIEWERS),
     ("invitations.send_progress", "GET"): ("/events/plans/{plan_id}/sends/{send_job_id}/progress", VIEWERS),
     ("invitations.retry_send", "POST"): ("/events/plans/{plan_id}/sends/{send_job_id}/retry", EDITORS_REDIRECT),
+    # A message that is not 'unknown': the decision is refused with a message, back to the progress page.
+    ("invitations.resolve_message", "POST"): ("/events/plans/{plan_id}/sends/{send_job_id}/messages/1/sent",
+                                              EDITORS_REDIRECT),
     ("invitations.invitation_template", "GET"): ("/events/plans/{plan_id}/invitation-template", EDITORS),
     # An empty template is valid: every text falls back to the default.
     ("invitations.invitation_template", "POST"): ("/events/plans/{plan_id}/invitation-template", EDITORS_REDIRECT),

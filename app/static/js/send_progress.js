@@ -18,8 +18,9 @@
   }
 
   function show(data) {
-    ["sent", "failed", "remaining", "total"].forEach(function (key) {
-      box.querySelector("[data-count=" + key + "]").textContent = format.format(data[key]);
+    ["sent", "failed", "unknown", "remaining", "total"].forEach(function (key) {
+      var count = box.querySelector("[data-count=" + key + "]");
+      if (count) { count.textContent = format.format(data[key]); }
     });
     bars(data);
   }
