@@ -1,18 +1,19 @@
 """A plan edited after approval: back to draft, resubmitted in one step with its approved
 budget, and its approver sees what changed since the approved version (plan fields, goals,
 team, timeline and budget), from the snapshot kept at approval."""
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from app.budget import approvals, lines, snapshot
 from app.budget import services as budgets
+from app.core import clock
 from app.events import goals, roles
 from app.events.plans import update_plan
 from app.extensions import db
 from tests.budget.test_approvals import people, ready_plan  # noqa: F401  (fixtures)
 from tests.conftest import sign_in
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def approved_plan(ready_plan, people):

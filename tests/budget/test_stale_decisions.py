@@ -7,6 +7,7 @@ from decimal import Decimal
 from app.budget import approvals, lines
 from app.budget import services as budgets
 from app.budget.models import BudgetLine
+from app.core import clock
 from app.extensions import db
 from tests.budget.test_approvals import people, ready_plan  # noqa: F401  (fixtures)
 from tests.conftest import new_api, sign_in
@@ -29,8 +30,7 @@ def raise_and_resubmit(plan, planner, total_factor="10"):
 
 
 def approvals_today():
-    from datetime import date
-    return date.today()
+    return clock.today()
 
 
 def test_an_approval_from_a_page_showing_the_old_budget_is_refused(app, ready_plan, people):

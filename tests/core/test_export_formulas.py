@@ -2,11 +2,12 @@
 that starts like a formula is never run by a spreadsheet program, and its text is kept."""
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
 
+from app.core import clock
 from app.customers import tiering
 from app.extensions import db
 from tests.conftest import SOURCE_BUDGET
@@ -19,10 +20,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 @pytest.fixture
 def hostile(make_customer, make_plan, make_invitation, make_budget):
     """Hostile text in every column users write that each export shows."""
-    old = date.today() - timedelta(days=800)
+    old = clock.today() - timedelta(days=800)
     make_customer(name=HOSTILE[0], company=HOSTILE[1], city=HOSTILE[2], industry=HOSTILE[3],
                   contact_person=HOSTILE[4], tags=[HOSTILE[5]], registered_on=old)
-    tiering.recompute(date.today())
+    tiering.recompute(clock.today())
     plan = make_plan(title=HOSTILE[0])
     make_invitation(plan=plan, name=HOSTILE[0], company=HOSTILE[2])
     make_invitation(plan=plan, name=HOSTILE[3], company=HOSTILE[4])

@@ -1,11 +1,12 @@
 """Every door that changes a plan goes through the same rule, and two editors of the same plan,
 goal or invitation settings do not silently undo each other (optimistic locking)."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
+from app.core import clock
 from app.core.errors import DomainError
 from app.core.versions import ChangedMeanwhile
 from app.events import goals
@@ -16,7 +17,7 @@ from app.extensions import db
 from app.invitations import services as invitation_services
 from tests.conftest import sign_in
 
-DAY = date.today() + timedelta(days=90)
+DAY = clock.today() + timedelta(days=90)
 
 
 @pytest.fixture

@@ -134,9 +134,9 @@ def _painted(classes, prop):
 def test_each_task_is_drawn_in_its_states_legend_colour_whatever_its_phase(make_plan, client_as):
     """The legend says blue = open, grey = done, red = overdue: the diamonds must agree in every
     phase (a review task that is open is blue, not the review phase's colour)."""
-    plan = make_plan(event_day=date.today() + timedelta(days=3))
+    plan = make_plan(event_day=clock.today() + timedelta(days=3))
     plan.tasks[0].status = "done"  # preparation, done
-    plan.tasks[1].due_on = date.today() - timedelta(days=1)  # execution, overdue
+    plan.tasks[1].due_on = clock.today() - timedelta(days=1)  # execution, overdue
     db.session.commit()
     page = client_as("planner").get(f"/events/plans/{plan.id}").get_data(as_text=True)
     legend = re.search(r'data-testid="gantt-legend".*?</p>', page, re.DOTALL).group(0)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from app import create_app
 from app.config import load_config
+from app.core import clock
 from app.events.models import EventType, EventTypeTier
 from app.events.plans import create_plan
 from app.extensions import db
@@ -55,9 +56,9 @@ def guest_list(count):
     event_type.tier_rows = [EventTypeTier(tier="general")]
     db.session.add(event_type)
     db.session.flush()
-    from datetime import date, timedelta
+    from datetime import timedelta
 
-    plan = create_plan(event_type, event_day=date.today() + timedelta(days=30), tiers=("general",), title="Dinner",
+    plan = create_plan(event_type, event_day=clock.today() + timedelta(days=30), tiers=("general",), title="Dinner",
                        start_time=None, expected_guests=None, capacity=None, venue="Hall", online=False, content="",
                        user=None)
     for number in range(count):
