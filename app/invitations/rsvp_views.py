@@ -108,12 +108,9 @@ def rsvp_page(token):
         else:
             db.session.commit()
             sending.invite_promoted(invitation.plan, promoted, None)
-            if invitation.status == GuestStatus.WAITLIST:
-                flash(_("You are on the waiting list, with your answer. As soon as a seat is free, we will send "
-                        "you your invitation."), "info")
-            else:
-                flash(_("Thank you, your answer has been saved.") if invitation.rsvp == Rsvp.ACCEPTED
-                      else _("Thank you for letting us know."), "success")
+            # A guest put on the waitlist reads so on the page itself (rsvp.closed_reason).
+            flash(_("Thank you, your answer has been saved.") if invitation.rsvp == Rsvp.ACCEPTED
+                  else _("Thank you for letting us know."), "success")
             return redirect(_rsvp_url(invitation))
     return _render(invitation, settings, form)
 

@@ -121,7 +121,7 @@ def test_the_waitlisted_answer_is_kept_and_the_planner_told(client, make_plan, m
     assert notifications.message(notice) == ("Late accepted the invitation to “Banquet”, but no seat was left: the "
                                               "guest is on the waitlist, place 1 (with 1 companions).")
     body = client.get(f"/rsvp/{late.rsvp_token}").get_data(as_text=True)
-    assert "You are on the waiting list, with your answer." in body  # the flash
+    assert "Thank you, your answer has been saved." in body
     assert "You are on the waiting list. As soon as a seat is free" in body and 'data-testid="rsvp-form"' not in body
 
 
