@@ -1,6 +1,7 @@
 """A plan's invitation funnel: invited -> opened -> accepted / declined / no answer ->
 waitlisted, in total and per tier, counted with one GROUP BY; the geometry of its bar
-chart (inline SVG, templates/invitations/_funnel_chart.html); the decline reasons."""
+chart (inline SVG, templates/invitations/_funnel_chart.html); the decline reasons and the
+guests' dietary needs, counted."""
 from dataclasses import dataclass, field, fields
 
 from sqlalchemy import func, select
@@ -101,6 +102,19 @@ def decline_reasons(plan_id):
     if rows.get(None):
         reasons.append((None, rows[None]))  # declined without giving a reason
     return reasons
+
+
+def dietary_summary(plan_id):
+    """[(need, guests)] of the dietary needs of the guests who accepted, counted by one GROUP BY:
+    the same words in another case or with other spaces count together (shown as first written);
+    the most frequent first. Companions are not counted apart: the guest's words cover them."""
+    need = func.lower(func.trim(Invitation.dietary))
+    return [tuple(row) for row in db.session.execute(
+        select(func.min(func.trim(Invitation.dietary)), func.count())
+        .where(Invitation.plan_id == plan_id, Invitation.status == GuestStatus.GUEST,
+               Invitation.rsvp == Rsvp.ACCEPTED, need != "")
+        .group_by(need).order_by(func.count().desc(), need)
+    ).all()]
 
 
 # ---------------------------------------------------------------- chart

@@ -12,11 +12,14 @@ from sqlalchemy import select
 from app.core.spreadsheets import csv_row, xlsx_row
 from app.extensions import db
 from app.invitations import messages
-from app.invitations.models import GuestStatus, Invitation
+from app.invitations.models import GuestStatus, Invitation, Rsvp
+from app.invitations.rsvp import DECLINE_REASON_LABELS
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = ((_l("Name"), 16), (_l("Company"), 26), (_l("Phone"), 16), (_l("E-mail"), 26), (_l("Language"), 8),
-           (_l("Reply"), 10), (_l("Message"), 70), (_l("RSVP link"), 60))
+           (_l("Reply"), 10), (_l("Message"), 70), (_l("RSVP link"), 60),
+           # The guest's answer, for the caterer and the planner.
+           (_l("Companions"), 10), (_l("Dietary needs"), 24), (_l("Notes"), 40), (_l("Decline reason"), 36))
 BATCH = 1000
 
 
@@ -28,7 +31,8 @@ def guests(plan):
 
 
 def rows(plan):
-    """[name, company, phone, e-mail, language, reply, message, link] per guest; the event's
+    """[name, company, phone, e-mail, language, reply, message, link, companions, dietary needs, notes,
+    decline reason] per guest; the event's
     words are formatted once per language."""
     event = {}
     for locale in ("zh", "en"):
@@ -42,7 +46,17 @@ def rows(plan):
         link = messages.rsvp_link(guest)
         values = {**words, "name": guest.name, "company": guest.company or "", "rsvp_link": link}
         yield [guest.name, guest.company, guest.phone, guest.email, languages[guest.locale], replies[guest.rsvp],
-               messages.fill(words["template"], values), link]
+               messages.fill(words["template"], values), link, *_answer(guest)]
+
+
+def _answer(guest):
+    """[companions, dietary needs, notes, decline reason] of the guest's answer."""
+    reason = ""
+    if guest.rsvp == Rsvp.DECLINED and guest.decline_reason:
+        reason = str(DECLINE_REASON_LABELS[guest.decline_reason])
+        if guest.decline_text:
+            reason = _("%(reason)s: %(words)s", reason=reason, words=guest.decline_text)
+    return [guest.companions if guest.rsvp == Rsvp.ACCEPTED else "", guest.dietary, guest.notes, reason]
 
 
 def csv_text(plan):

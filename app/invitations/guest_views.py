@@ -29,7 +29,7 @@ from app.invitations.views import bp
 EDITORS = (Role.PLANNER, Role.ADMIN)
 VIEWERS = (Role.PLANNER, Role.MANAGER, Role.ADMIN)
 LABELS = {"tier_labels": TIER_LABELS, "status_labels": STATUS_LABELS, "rsvp_labels": RSVP_LABELS,
-          "flag_labels": FLAG_LABELS}
+          "flag_labels": FLAG_LABELS, "reason_labels": DECLINE_REASON_LABELS}
 
 
 def _plan_or_404(plan_id):
@@ -73,7 +73,8 @@ def _guests_page(plan, contact_form=None):
     query = filter_form.q.data if editing else None
     return render_template(
         "invitations/guests.html", plan=plan, page=page, filter_form=filter_form, url_with=_url_with,
-        counts=dashboard.funnel(plan.id).total, settings=services.settings_for(plan), editing=editing,
+        counts=dashboard.funnel(plan.id).total, dietary=dashboard.dietary_summary(plan.id),
+        settings=services.settings_for(plan), editing=editing,
         preview=guest_list.preview(plan) if editing else None, query=query,
         found=guest_list.search_customers(plan, query) if query else [], add_form=AddCustomerForm(),
         contact_form=contact_form or ContactForm(formdata=None), back="?" + request.query_string.decode()[:400],
@@ -205,7 +206,7 @@ def guest_dashboard(plan_id):
     result = dashboard.funnel(plan.id)
     return render_template(
         "invitations/dashboard.html", plan=plan, funnel=result, chart=dashboard.funnel_chart(result),
-        stages=dashboard.STAGES, reasons=dashboard.decline_reasons(plan.id), reason_labels=DECLINE_REASON_LABELS,
+        stages=dashboard.STAGES, reasons=dashboard.decline_reasons(plan.id), dietary=dashboard.dietary_summary(plan.id),
         **LABELS,
     )
 

@@ -1,19 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from app.invitations.models import DeclineReason, Rsvp
-from app.invitations.rsvp import DECLINE_TEXT_MAX, DIETARY_MAX, NOTES_MAX
+from app.invitations.models import Rsvp
+from app.invitations.rsvp import DECLINE_REASON_LABELS, DECLINE_TEXT_MAX, DIETARY_MAX, NOTES_MAX  # noqa: F401
 
-DECLINE_REASON_LABELS = {
-    DeclineReason.SCHEDULE: _l("The date or time does not suit me"),
-    DeclineReason.DISTANCE: _l("The venue is too far for me"),
-    DeclineReason.NOT_INTERESTED: _l("The topic is not of interest to me"),
-    DeclineReason.SENDING_SOMEONE: _l("A colleague will come in my place"),
-    DeclineReason.OTHER: _l("Another reason"),
-}
 ACCEPT, DECLINE = "accept", "decline"
 
 
@@ -33,6 +26,7 @@ class RsvpForm(FlaskForm):
         choices=[SelectChoice(reason.value, label) for reason, label in DECLINE_REASON_LABELS.items()])
     decline_text = TextAreaField(_l("Anything you would like to add"), validators=[Length(max=DECLINE_TEXT_MAX)])
     notes = TextAreaField(_l("Notes for the organisers"), validators=[Length(max=NOTES_MAX)])
+    waitlist = HiddenField()  # "1": the page offered the waiting list, and the guest accepts it
     submit = SubmitField(_l("Send my answer"))
 
     def fill(self, invitation):

@@ -100,13 +100,15 @@ def rsvp_page(token):
         try:
             promoted = rsvp.respond(
                 invitation, settings, form.answer.data == ACCEPT, form.companions.data, form.dietary.data,
-                form.notes.data, form.decline_reason.data, form.decline_text.data, _today())
+                form.notes.data, form.decline_reason.data, form.decline_text.data, _today(),
+                waitlist=form.waitlist.data == "1")
         except DomainError as error:
             db.session.rollback()
             (form[error.field].errors if error.field else form.form_errors).append(error.message)
         else:
             db.session.commit()
             sending.invite_promoted(invitation.plan, promoted, None)
+            # A guest put on the waitlist reads so on the page itself (rsvp.closed_reason).
             flash(_("Thank you, your answer has been saved.") if invitation.rsvp == Rsvp.ACCEPTED
                   else _("Thank you for letting us know."), "success")
             return redirect(_rsvp_url(invitation))
@@ -127,13 +129,19 @@ def _record_opened(app, invitation_id):
 
 
 def _render(invitation, settings, form):
-    # Up to the cap: the seats left are checked when the answer is sent, so that showing the
-    # page never sums up the guest list (bench/README.md, RSVP page).
-    form.companions.choices = [SelectChoice(n, str(n)) for n in range(settings.companions_cap + 1)]
+    # Only what can be seated: with a capacity, the seats left are counted (one aggregate on the
+    # plan's status/rsvp index); without one, nothing is (bench/README.md, RSVP page). No seat
+    # at all: the waiting list is offered, companions up to the cap for when a seat frees.
+    closed = rsvp.closed_reason(invitation, settings, _today())
+    allowed = settings.companions_cap if closed else rsvp.companions_allowed(invitation, settings)
+    full = allowed is None
+    form.companions.choices = [SelectChoice(n, str(n))
+                               for n in range((settings.companions_cap if full else allowed) + 1)]
     other = "en" if str(get_locale()) == "zh" else "zh"
     page = render_template(
-        "invitations/rsvp.html", invitation=invitation, plan=invitation.plan, form=form,
-        closed=rsvp.closed_reason(invitation, settings, _today()), deadline=rsvp.deadline(invitation.plan, settings),
+        "invitations/rsvp.html", invitation=invitation, plan=invitation.plan, form=form, full=full,
+        almost_full=not full and allowed < settings.companions_cap,
+        closed=closed, deadline=rsvp.deadline(invitation.plan, settings),
         reason_labels=DECLINE_REASON_LABELS,
         action=_rsvp_url(invitation), switch_url=url_for("invitations.rsvp", token=invitation.rsvp_token, lang=other),
         switch_lang=other,

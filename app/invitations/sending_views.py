@@ -106,18 +106,28 @@ def send_invitations(plan_id):
     return _started(plan, job, _("Every guest with an e-mail address has been sent the invitation already."))
 
 
-@bp.route("/events/plans/<int:plan_id>/reminders/send", methods=["POST"])
+@bp.route("/events/plans/<int:plan_id>/reminders/send", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def send_reminder_now(plan_id):
+    """A confirmation step saying how many guests will get the reminder, then the send. A POST
+    without the confirmation (an old page's button) shows the step too."""
     plan = _plan(plan_id)
-    if not ActionForm().validate_on_submit():
+    form = ActionForm()
+    if request.method == "POST" and not form.validate_on_submit():
         abort(400)
+    if request.method == "GET" or request.form.get("confirmed") != "1":
+        try:
+            waiting, done = reminders.manual_counts(plan)
+        except DomainError as error:
+            return _refused(plan, error)
+        return render_template("invitations/reminder_confirm.html", plan=plan, form=form, waiting=waiting, done=done)
     try:
         job = reminders.send_now(plan, current_user)
     except DomainError as error:
         return _refused(plan, error)
     db.session.commit()
-    return _started(plan, job, _("No guest has accepted yet: there is nobody to remind."))
+    return _started(plan, job, _("Every guest who accepted has been reminded today already, or nobody has "
+                                 "accepted yet: there is nobody to remind."))
 
 
 @bp.route("/events/plans/<int:plan_id>/sends/<int:job_id>")

@@ -177,13 +177,17 @@ def add_guest(plan, user, *, name, email=None, phone=None, company=None, locale=
 
 def promote_waitlist(plan):
     """Moves the first waitlisted guests onto the list while seats are free; returns the
-    promoted invitations (the caller sends them their invitation after the commit)."""
+    promoted invitations (the caller sends them their invitation after the commit). A guest
+    who accepted while waiting needs seats for the companions too: the first in line whose
+    party fits moves up."""
     promoted = []
     free = seats_free(plan)
     while free is None or free > 0:
+        waiting = select(Invitation).where(Invitation.plan_id == plan.id, Invitation.status == GuestStatus.WAITLIST)
+        if free is not None:
+            waiting = waiting.where(Invitation.companions < free)
         nxt = db.session.scalar(
-            select(Invitation).where(Invitation.plan_id == plan.id, Invitation.status == GuestStatus.WAITLIST)
-            .order_by(Invitation.waitlist_position, Invitation.id).limit(1).with_for_update()
+            waiting.order_by(Invitation.waitlist_position, Invitation.id).limit(1).with_for_update()
         )
         if nxt is None:
             break

@@ -17,6 +17,8 @@ MESSAGES = {
                                  "and is above the limit for one approval: it waits for an administrator's approval."),
     "budget_approved": _l("%(approver)s approved the budget of “%(plan)s” (revision %(revision)s)."),
     "budget_rejected": _l("%(approver)s rejected the budget of “%(plan)s” (revision %(revision)s)."),
+    "guest_waitlisted": _l("%(guest)s accepted the invitation to “%(plan)s”, but no seat was left: the guest is "
+                           "on the waitlist, place %(position)s (with %(companions)s companions)."),
 }
 RECENT = 50
 

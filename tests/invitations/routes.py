@@ -31,7 +31,9 @@ ACCESS = {
     ("invitations.rsvp_qr", "GET"): ("/rsvp/{rsvp_token}/qr.png", dict.fromkeys(WHO, 404)),
     # Sending: planners and admins send, managers follow the progress.
     ("invitations.send_invitations", "POST"): ("/events/plans/{plan_id}/guests/send", EDITORS_REDIRECT),
-    ("invitations.send_reminder_now", "POST"): ("/events/plans/{plan_id}/reminders/send", EDITORS_REDIRECT),
+    # Without the confirmation, the reminder's POST shows the confirmation step.
+    ("invitations.send_reminder_now", "GET"): ("/events/plans/{plan_id}/reminders/send", EDITORS),
+    ("invitations.send_reminder_now", "POST"): ("/events/plans/{plan_id}/reminders/send", EDITORS),
     ("invitations.send_job", "GET"): ("/events/plans/{plan_id}/sends/{send_job_id}", VIEWERS),
     ("invitations.send_progress", "GET"): ("/events/plans/{plan_id}/sends/{send_job_id}/progress", VIEWERS),
     ("invitations.retry_send", "POST"): ("/events/plans/{plan_id}/sends/{send_job_id}/retry", EDITORS_REDIRECT),

@@ -33,7 +33,8 @@ def test_csv_has_each_seated_guests_message_and_link(client_as, listed):
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
     header, *rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert header == ["Name", "Company", "Phone", "E-mail", "Language", "Reply", "Message", "RSVP link"]
+    assert header == ["Name", "Company", "Phone", "E-mail", "Language", "Reply", "Message", "RSVP link",
+                      "Companions", "Dietary needs", "Notes", "Decline reason"]
     assert len(rows) == 2  # not the waitlisted guest
     anna = rows[0]
     link = f"http://rapport.test/rsvp/{english.rsvp_token}"
@@ -54,6 +55,32 @@ def test_xlsx_has_the_same_rows(client_as, listed):
     assert rows[1][0] == "Anna Smith" and rows[1][7] == f"http://rapport.test/rsvp/{english.rsvp_token}"
     assert rows[2][0] == "=HYPERLINK(\"http://evil\")"
     assert sheet.cell(row=3, column=1).data_type == "s"
+
+
+@pytest.fixture
+def answered(listed):
+    """Anna accepted with a companion, a dietary need and a note; the other guest declined."""
+    plan, english, chinese = listed
+    english.rsvp, english.companions, english.dietary, english.notes = "accepted", 1, "素食", "=1+1 late by 10 min"
+    chinese.rsvp, chinese.decline_reason, chinese.decline_text = "declined", "schedule", "出差"
+    db.session.commit()
+    return plan
+
+
+def test_csv_has_the_guests_answers(client_as, answered):
+    text = client_as("planner").get(f"/events/plans/{answered.id}/guests/export.csv").get_data(as_text=True)
+    _header, anna, other = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert anna[8:] == ["1", "素食", "'=1+1 late by 10 min", ""]  # the guest's words never a formula
+    assert other[8:] == ["", "", "", "The date or time does not suit me: 出差"]
+
+
+def test_xlsx_has_the_guests_answers_in_the_planner_s_language(client_as, answered):
+    client = client_as("planner")
+    rows = list(load_workbook(io.BytesIO(client.get(f"/events/plans/{answered.id}/guests/export.xlsx?lang=zh").data))
+                .active.iter_rows(values_only=True))
+    assert rows[0][8:] == ("同行人数", "饮食需求", "备注", "谢绝原因")
+    assert rows[1][8:10] == (1, "素食") and rows[1][10].endswith("late by 10 min")
+    assert rows[2][11] == "日期或时间不合适：出差"
 
 
 def test_cards_pdf_has_one_page_per_guest_with_the_qr_code(client_as, listed, tmp_path):

@@ -27,6 +27,17 @@ def test_guests_are_listed_without_tokens(app, make_plan, make_invitation):
     assert "token" not in text
 
 
+def test_guests_answers_are_listed(app, make_plan, make_invitation):
+    plan = make_plan()
+    coming, away = make_invitation(plan=plan), make_invitation(plan=plan)
+    coming.rsvp, coming.dietary, coming.notes = "accepted", "清真", "需要停车位"
+    away.rsvp, away.decline_reason, away.decline_text = "declined", "distance", "在外地"
+    db.session.commit()
+    first, second = new_api(app).get(f"/api/v1/plans/{plan.id}/guests").get_json()["guests"]
+    assert (first["dietary"], first["notes"], first["decline_text"]) == ("清真", "需要停车位", "")
+    assert (second["decline_reason"], second["decline_text"], second["dietary"]) == ("distance", "在外地", "")
+
+
 def test_filters_and_paging(app, make_plan, make_invitation):
     plan = make_plan()
     guests = [make_invitation(plan=plan) for _ in range(3)]
@@ -71,3 +82,5 @@ def test_the_openapi_document_describes_the_guest_api(client):
     paths = client.get("/api/openapi.json").get_json()["paths"]
     assert paths["/api/v1/plans/{plan_id}/guests"]["get"]["operationId"] == "listGuests"
     assert "/api/v1/plans/{plan_id}/guests/summary" in paths
+    guest = client.get("/api/openapi.json").get_json()["components"]["schemas"]["Guest"]["properties"]
+    assert {"dietary", "notes", "decline_text"} <= set(guest)

@@ -1,4 +1,5 @@
 """The guest list pages: list, counts, filters, build, adding by hand, settings, dashboard."""
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -216,3 +217,72 @@ def test_dashboard_funnel_per_tier_with_chart(planner, make_plan, make_invitatio
 def test_dashboard_without_guests(client_as, make_plan):
     plan = make_plan()
     assert 'data-testid="no-guests"' in page(client_as("manager"), f"/events/plans/{plan.id}/guests/dashboard")
+
+
+@pytest.fixture
+def answers(make_plan, make_invitation):
+    """`answers(plan, n)`: a plan whose accepted guests asked 素食, Vegan (two spellings), 清真, or nothing,
+    a declined guest with a reason and a note, and `n` more accepted vegetarians."""
+
+    def make(plan=None, more=0):
+        plan = plan or make_plan()
+        rows = [("accepted", "素食", ""), ("accepted", " 素食", "坐轮椅，请安排无障碍座位"), ("accepted", "素食", ""),
+                ("accepted", "清真", ""),
+                ("accepted", "Vegan", ""), ("accepted", "vegan ", ""), ("accepted", "", ""),
+                ("declined", "", "下次一定来"), ("pending", "", "")] + [("accepted", "素食", "")] * more
+        for rsvp, dietary, notes in rows:
+            guest = make_invitation(plan=plan)
+            guest.rsvp, guest.dietary, guest.notes = rsvp, dietary.strip(), notes
+            if rsvp == "declined":
+                guest.decline_reason, guest.decline_text = "schedule", "出差"
+        waiting = make_invitation(plan=plan, name="候补")
+        waiting.status, waiting.dietary = "waitlist", "素食"  # not seated: not counted for the caterer
+        db.session.commit()
+        return plan
+
+    return make
+
+
+def test_dietary_needs_are_counted_for_the_caterer(answers):
+    from app.invitations import dashboard
+
+    plan = answers()
+    assert dashboard.dietary_summary(plan.id) == [("素食", 3), ("Vegan", 2), ("清真", 1)]
+
+
+@pytest.mark.parametrize("path", ["guests", "guests/dashboard"])
+def test_the_pages_show_the_dietary_summary(planner, answers, path):
+    plan = answers()
+    html = page(planner, f"/events/plans/{plan.id}/{path}")
+    summary = html.split('data-testid="dietary-summary"')[1].split("</section>")[0]
+    assert [need.split("<strong>") for need in re.findall(r'data-testid="dietary-need">([^<]*<strong>\d+)', summary)] == [
+        ["素食 ", "3"], ["Vegan ", "2"], ["清真 ", "1"]]
+
+
+def test_the_guest_list_shows_each_guest_s_answer(planner, answers):
+    plan = answers()
+    html = page(planner, f"/events/plans/{plan.id}/guests")
+    assert html.count('data-testid="answer-dietary"') == 7  # the waitlisted guest's too
+    assert "坐轮椅，请安排无障碍座位" in html and "下次一定来" in html
+    assert 'data-testid="answer-reason"' in html and "The date or time does not suit me: 出差" in html
+
+
+@pytest.mark.parametrize("path", ["guests", "guests/dashboard"])
+def test_answers_cost_no_query_per_guest(planner, answers, count_queries, path):
+    few = answers()
+    many = answers(more=30)
+    page(planner, f"/events/plans/{few.id}/{path}")
+    page(planner, f"/events/plans/{many.id}/{path}")
+    with count_queries() as queries_few:
+        page(planner, f"/events/plans/{few.id}/{path}")
+    with count_queries() as queries_many:
+        html = page(planner, f"/events/plans/{many.id}/{path}")
+    assert len(queries_many) == len(queries_few)
+    assert "素食 <strong>33</strong>" in html
+
+
+def test_the_dietary_summary_is_empty_without_needs(client_as, make_plan, make_invitation):
+    plan = make_plan()
+    make_invitation(plan=plan)
+    html = page(client_as("manager", locale="zh"), f"/events/plans/{plan.id}/guests/dashboard")
+    assert "已接受的嘉宾中没有人提出饮食需求。" in html

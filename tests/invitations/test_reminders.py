@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.config import load_config
+from app.core import clock
 from app.extensions import db
 from app.invitations import reminders
 from app.invitations.models import OutboxMessage, Rsvp
@@ -84,21 +85,70 @@ def test_nothing_before_the_nudge_date_or_for_past_events(answered, outbox):
     assert reminders.queue_due(TODAY + timedelta(days=4)) == []
 
 
-def test_send_reminder_now_by_hand(client_as, answered, outbox):
+def test_send_reminder_now_asks_for_confirmation_first(client_as, answered, outbox):
     plan, _guests = answered
     client = client_as("planner")
-    response = client.post(f"/events/plans/{plan.id}/reminders/send")
+    page = client.get(f"/events/plans/{plan.id}/reminders/send").get_data(as_text=True)
+    assert "1 guest who accepted will get the reminder by e-mail." in page
+    assert 'name="confirmed" value="1"' in page
+    unconfirmed = client.post(f"/events/plans/{plan.id}/reminders/send")  # an old page's button
+    assert unconfirmed.status_code == 200 and "will get the reminder" in unconfirmed.get_data(as_text=True)
+    assert outbox() == [] and kinds(plan) == []
+
+
+def test_send_reminder_now_reaches_each_guest_once_a_day(client_as, answered, outbox):
+    plan, _guests = answered
+    client = client_as("planner")
+    response = client.post(f"/events/plans/{plan.id}/reminders/send", data={"confirmed": "1"})
     assert response.status_code == 302 and "/sends/" in response.location
     assert sent_to(outbox) == [("accepted@example.com", "Reminder: Banquet")]
-    client.post(f"/events/plans/{plan.id}/reminders/send")  # a second reminder is a new send, on purpose
-    assert len(outbox()) == 2
-    assert all(kind.startswith("manual_") for kind in kinds(plan)) and len(set(kinds(plan))) == 2
+    again = client.post(f"/events/plans/{plan.id}/reminders/send", data={"confirmed": "1"}, follow_redirects=True)
+    assert "there is nobody to remind" in again.get_data(as_text=True)
+    assert len(outbox()) == 1
+    assert kinds(plan) == [reminders.manual_kind(clock.today())]
+    page = client.get(f"/events/plans/{plan.id}/reminders/send").get_data(as_text=True)
+    assert "Nobody is left to remind today." in page
+    assert "1 guest was reminded by hand today already" in page
+
+
+def test_the_once_a_day_rule_is_the_service_s(answered, outbox):
+    plan, guests = answered
+    assert reminders.send_now(plan, None, TODAY) is not None
+    assert reminders.send_now(plan, None, TODAY) is None  # a second click, the API or a task alike
+    assert reminders.manual_counts(plan, TODAY) == (0, 1)
+    late = make_accepted(plan, "late")  # accepted after the first reminder: gets one today
+    job = reminders.send_now(plan, None, TODAY)
+    assert [m.invitation_id for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.job_id == job.id))] == [late.id]
+    assert reminders.send_now(plan, None, TODAY + timedelta(days=1)) is not None  # the next day: again
+    assert reminders.manual_counts(plan, TODAY + timedelta(days=1)) == (0, 2)
+    assert guests["accepted"].id in db.session.scalars(
+        select(OutboxMessage.invitation_id).where(OutboxMessage.kind == "manual_2026-12-02")).all()
+
+
+def make_accepted(plan, name):
+    from app.invitations.services import add_guest
+
+    guest = add_guest(plan, None, name=name, email=f"{name}@example.com")
+    guest.rsvp = Rsvp.ACCEPTED
+    db.session.commit()
+    return guest
+
+
+def test_the_day_is_the_organisation_s(client_as, make_plan, monkeypatch):
+    """23:30 in UTC on 1 December is already 2 December in Shanghai (RAPPORT_TIMEZONE's default):
+    the reminder sent by hand is counted on the organisation's day."""
+    from datetime import UTC, datetime
+
+    monkeypatch.setattr(clock, "_utcnow", lambda: datetime(2026, 12, 1, 23, 30, tzinfo=UTC))
+    assert reminders.manual_kind(clock.today()) == "manual_2026-12-02"
 
 
 def test_nobody_to_remind(client_as, make_plan):
     plan = make_plan()
     client = client_as("admin")
-    page = client.post(f"/events/plans/{plan.id}/reminders/send", follow_redirects=True).get_data(as_text=True)
+    assert "Nobody is left to remind today." in client.get(f"/events/plans/{plan.id}/reminders/send").get_data(as_text=True)
+    page = client.post(f"/events/plans/{plan.id}/reminders/send", data={"confirmed": "1"},
+                       follow_redirects=True).get_data(as_text=True)
     assert "there is nobody to remind" in page
 
 
