@@ -11,6 +11,7 @@ from openpyxl.cell import WriteOnlyCell
 from sqlalchemy import select
 
 from app.customers.exports import FORMULA_STARTS
+from app.events.guest_text import for_guest
 from app.extensions import db
 from app.invitations import messages
 from app.invitations.models import GuestStatus, Invitation
@@ -34,7 +35,8 @@ def rows(plan):
     event = {}
     for locale in ("zh", "en"):
         with force_locale(locale):
-            event[locale] = {"event": plan.title, "date": messages.event_date(plan), "venue": messages.venue(plan),
+            text = for_guest(plan, locale)
+            event[locale] = {"event": text.title, "date": messages.event_date(plan), "venue": messages.venue(text),
                              "template": str(messages.SHORT_TEXT)}
     languages = {"zh": "中文", "en": "English"}
     replies = {"pending": _("No answer"), "accepted": _("Accepted"), "declined": _("Declined")}
