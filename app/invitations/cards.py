@@ -23,7 +23,7 @@ def _card(plan, settings, guest):
         return Markup(render_template(
             "invitations/_card.html", plan=plan, guest=guest, values=messages.values_for(guest, plan), qr_src=qr,
             deadline=day(settings.rsvp_deadline),
-            lang="zh-CN" if guest.locale == "zh" else "en",
+            lang="zh-CN" if guest.locale == "zh" else "en", colon=messages.colon(guest.locale),
         ))  # rendered, so escaped already
 
 

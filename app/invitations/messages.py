@@ -67,6 +67,11 @@ def venue(text):
     return text.venue or (_("online") if text.online else "")
 
 
+def colon(locale):
+    """Before a value in a line such as "Date: ...": the full-width colon in Chinese."""
+    return "：" if locale == "zh" else ": "
+
+
 def values_for(invitation, plan=None, locale=None):
     """The placeholders' values for one guest, in the current language; the plan's title and
     venue in `locale` (the guest's by default), in English when the plan has them."""
@@ -111,7 +116,7 @@ def render_parts(invitation, settings, locale, kind="invitation", qr_src=f"cid:{
     subject = " ".join(fill(subject_template, values).split())  # one header line
     deadline = day(settings.rsvp_deadline)
     context = {"subject": subject, "plan": plan, "values": values, "deadline": deadline, "qr_src": qr_src,
-               "lang": "zh-CN" if locale == "zh" else "en"}
+               "lang": "zh-CN" if locale == "zh" else "en", "colon": colon(locale)}
     text = render_template("invitations/email/message.txt", body=fill(body.strip(), values), **context)
     html = render_template("invitations/email/message.html", paragraphs=_paragraphs(body, values), **context)
     return subject, text, html

@@ -93,13 +93,15 @@ def test_the_letters_greet_and_begin_as_letters_in_both_languages(app, gala, mak
         assert "<p>尊敬的张伟：</p>" in html
 
 
-@pytest.mark.parametrize("locale, day, deadline", [("en", EN_DAY, "Wed, 1 Mar 2028"),
-                                                   ("zh", ZH_DAY, "2028年3月1日 周三")])
-def test_the_mail_and_the_rsvp_page_write_dates_and_times_alike(client, gala, make_invitation, locale, day, deadline):
+@pytest.mark.parametrize("locale, day, deadline, date_line", [
+    ("en", EN_DAY, "Wed, 1 Mar 2028", "Date: "), ("zh", ZH_DAY, "2028年3月1日 周三", "日期："),
+])
+def test_the_mail_and_the_rsvp_page_write_dates_and_times_alike(
+        client, gala, make_invitation, locale, day, deadline, date_line):
     guest = make_invitation(plan=gala, locale=locale)
     _subject, text, html, _event = mail_of(guest)
     moment = f"{day} 18:30"
-    assert moment in text and moment in html and deadline in text
+    assert f"\n{date_line}{moment}\n" in text and moment in html and deadline in text
     assert "PM" not in text and "PM" not in html
     page = client.get(f"/rsvp/{guest.rsvp_token}").get_data(as_text=True)
     assert f'<span data-testid="event-date">{moment}</span>' in page
