@@ -9,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.budget.models import CONTINGENCY, LINE_CATEGORIES, BudgetLine, BudgetRevision
 from app.budget.rule import CENT, line_amount
-from app.budget.services import check, current_revision, editable_revision
+from app.budget.services import check, contingency_description, current_revision, editable_revision
 from app.core.errors import DomainError
 from app.core.versions import ChangedMeanwhile, expect_version
 from app.events import activity
@@ -180,7 +180,7 @@ def set_contingency(plan, user):
     previous = reserve.amount if reserve else None
     if reserve is None:
         reserve = BudgetLine(position=max(line.position for line in revision.lines) + 1, category=CONTINGENCY,
-                             description=str(_l("Contingency reserve")), unit="")
+                             description=contingency_description(), unit="")
         revision.lines.append(reserve)
     reserve.quantity, reserve.unit_price = Decimal(1), result.ten_percent
     reserve.amount = line_amount(reserve.quantity, reserve.unit_price)

@@ -4,6 +4,7 @@ sends the plan back for approval); the actual cost of the approved budget."""
 from collections import namedtuple
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -11,7 +12,7 @@ from app.budget.models import CONTINGENCY, BudgetLine, BudgetRevision, RevisionS
 from app.budget.rule import CENT, HIGH, ZERO, check_contingency, line_amount
 from app.core.errors import DomainError
 from app.events import activity, workflow
-from app.events.plan_models import PlanState
+from app.events.plan_models import MAIN_LOCALE, PlanState
 from app.extensions import db
 
 Overview = namedtuple("Overview", "revision check cost_per_guest")
@@ -84,10 +85,17 @@ def actual_cost(plan):
     return sum(actuals, ZERO) if actuals else None
 
 
+def contingency_description():
+    """The contingency line's description, in the plan's main language like the other lines."""
+    with force_locale(MAIN_LOCALE):
+        return str(_l("Contingency reserve"))
+
+
 def start_budget(plan, user):
     """Revision 1 from the event type's default lines, with a contingency line of 10% of
     them so that the proposal passes the rule from the start (an event type without default
-    lines starts an empty budget)."""
+    lines starts an empty budget). The lines are stored in the plan's main language, whoever
+    starts the budget."""
     if current_revision(plan) is not None:
         raise DomainError(_l("This plan already has a budget."), "budget")
     refused = editing_refused(plan, None)
@@ -96,15 +104,15 @@ def start_budget(plan, user):
     revision = BudgetRevision(plan_id=plan.id, number=1, state=RevisionState.DRAFT,
                               created_by_id=user.id if user else None)
     lines = [
-        BudgetLine(position=position, category=line.category, description=line.description,
-                   quantity=line.quantity, unit=line.unit, unit_price=line.unit_price,
+        BudgetLine(position=position, category=line.category, description=getattr(line, f"description_{MAIN_LOCALE}"),
+                   quantity=line.quantity, unit=getattr(line, f"unit_{MAIN_LOCALE}"), unit_price=line.unit_price,
                    amount=line_amount(line.quantity, line.unit_price))
         for position, line in enumerate(plan.event_type.budget_lines, 1)
     ]
     base = sum((line.amount for line in lines), ZERO)
     reserve = check_contingency(base, None).ten_percent
     if lines:
-        lines.append(BudgetLine(position=len(lines) + 1, category=CONTINGENCY, description=str(_l("Contingency reserve")),
+        lines.append(BudgetLine(position=len(lines) + 1, category=CONTINGENCY, description=contingency_description(),
                                 quantity=Decimal(1), unit="", unit_price=reserve, amount=reserve))
     revision.lines = lines
     db.session.add(revision)

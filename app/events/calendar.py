@@ -20,7 +20,8 @@ from sqlalchemy import exists, or_, select
 
 from app.auth.models import User
 from app.core.http import external_url
-from app.events.plan_models import Plan, PlanState, PlanTask, RoleAssignment, TaskStatus
+from app.events.guest_text import for_guest
+from app.events.plan_models import MAIN_LOCALE, Plan, PlanState, PlanTask, RoleAssignment, TaskStatus
 from app.events.plans import phase_windows
 from app.events.views import PHASE_LABELS, ROLE_LABELS
 from app.extensions import db
@@ -47,9 +48,10 @@ def guest_calendar(plan, locale, base_url, link=None):
     """The event alone, for a guest: the plan event's own UID (so a later copy updates the
     first), without the staff-only link to the plan page; `link` (the guest's RSVP page)
     in its place when given."""
+    text = for_guest(plan, locale)  # the English title and venue for an English-speaking guest
     with force_locale(locale):
-        calendar = _calendar(plan.title)
-        event = _event(plan, f"plan-{plan.id}@{_host(base_url)}", _stamp(plan))
+        calendar = _calendar(text.title)
+        event = _event(plan, f"plan-{plan.id}@{_host(base_url)}", _stamp(plan), text)
         event.pop("url")
         if link:
             event.add("url", link)
@@ -152,11 +154,14 @@ def _task(task, host, stamp):
     return event
 
 
-def _event(plan, uid, stamp):
+def _event(plan, uid, stamp, text=None):
+    """The plan's event; its summary, location and description from `text` (a `GuestText`)
+    when given, else the plan's own."""
+    text = text or for_guest(plan, MAIN_LOCALE)
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
-    event.add("summary", plan.title)
+    event.add("summary", text.title)
     if plan.start_time is None:
         event.add("dtstart", plan.event_day)
         event.add("dtend", plan.event_day + timedelta(days=1))
@@ -165,11 +170,11 @@ def _event(plan, uid, stamp):
         start = datetime.combine(plan.event_day, plan.start_time, tzinfo=zone)
         event.add("dtstart", start)
         event.add("dtend", start + EVENT_DURATION)
-    location = plan.venue or (_("Online") if plan.online else None)
+    location = text.venue or (_("Online") if plan.online else None)
     if location:
         event.add("location", location)
-    if plan.content:
-        event.add("description", plan.content)
+    if text.content:
+        event.add("description", text.content)
     event.add("url", external_url(current_app, "events.plan", plan_id=plan.id))
     return event
 

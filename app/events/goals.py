@@ -3,10 +3,10 @@ after the event, with a target and a deadline; free-text goals are kept but are 
 measurable. Changes follow the plan's editing rule (`plans.begin_change`)."""
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from app.core.errors import DomainError
+from app.core.formatting import day
 from app.core.versions import expect_version, flush
 from app.events import activity
 from app.events.plan_models import GoalMetric, PlanGoal
@@ -60,7 +60,7 @@ def _cleaned(plan, text, metric, baseline, target, deadline):
         raise DomainError(_l("Enter the deadline."), "deadline")
     if deadline < plan.event_day:
         raise DomainError(_l("The deadline is on or after the event day (%(day)s).",
-                             day=format_date(plan.event_day)), "deadline")
+                             day=day(plan.event_day)), "deadline")
     return {"text": text, "metric": metric.value, "baseline": _figure(metric, baseline, "baseline"),
             "target": _figure(metric, target, "target"), "deadline": deadline}
 

@@ -71,6 +71,10 @@ class PlanEditForm(PlanFactsForm):
         "Check-in, run of show on the day, follow-up."))
     evaluation = TextAreaField(_l("Evaluation plan"), validators=TEXT_LIMIT, description=_l(
         "How the goals are measured: survey (NPS, CSAT), repurchase, comparison group, review meeting."))
+    # What English-speaking guests read; left empty, they read the Chinese.
+    title_en = StringField(_l("Title in English"), validators=[Length(max=200)])
+    venue_en = StringField(_l("Venue in English"), validators=[Length(max=200)])
+    content_en = TextAreaField(_l("Content and run of show in English"), validators=TEXT_LIMIT)
     # The plan's version the form was made from (optimistic locking, app/core/versions.py).
     version = HiddenField()
     submit = SubmitField(_l("Save plan"))

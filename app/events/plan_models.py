@@ -64,6 +64,10 @@ class TaskStatus(StrEnum):
     DONE = "done"
 
 
+# The plan's own texts (title, venue, content, budget lines) are in the organisation's language;
+# the *_en fields hold an optional English version for English-speaking guests.
+MAIN_LOCALE = "zh"
+
 PLAN_STATES = tuple(s.value for s in PlanState)
 TASK_STATUSES = tuple(s.value for s in TaskStatus)
 GOAL_METRICS = tuple(m.value for m in GoalMetric)
@@ -96,6 +100,10 @@ class Plan(db.Model):
     promotion: Mapped[str] = mapped_column(Text, default="", server_default="")
     onsite: Mapped[str] = mapped_column(Text, default="", server_default="")
     evaluation: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # What English-speaking guests read instead of title, venue and content (app/events/guest_text.py).
+    title_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    venue_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    content_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     state: Mapped[str] = mapped_column(String(16), default=PlanState.DRAFT)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -44,8 +44,10 @@ UPCOMING = (PlanState.DRAFT, PlanState.SUBMITTED, PlanState.APPROVED, PlanState.
 # too, but goes back to draft to be approved again. A submitted plan waits for its decision.
 EDITABLE_STATES = (PlanState.DRAFT, PlanState.REJECTED, PlanState.APPROVED)
 TEXT_FIELDS = ("content", "principles", "promotion", "onsite", "evaluation")
+# Optional English versions of what guests read (app/events/guest_text.py); empty: the main text.
+ENGLISH_FIELDS = ("title_en", "venue_en", "content_en")
 EDITABLE_FIELDS = ("title", "tiers", "target_industries", "target_tags", "expected_guests", "capacity", "event_day",
-                   "start_time", "venue", "online", *TEXT_FIELDS, "channels")
+                   "start_time", "venue", "online", *TEXT_FIELDS, "channels", *ENGLISH_FIELDS)
 MAX_FILTER_LENGTH = 100  # an industry or a tag
 # Seed 002's channel advice (DOMAIN.md section 1, step 6), per tier: the plan form shows it.
 CHANNEL_HINTS = {
@@ -170,6 +172,10 @@ def _edited_values(plan, values):
         raise DomainError(_l("Enter the event day."), "event_day")
     if any(channel not in CHANNELS for channel in merged["channels"] or ()):
         raise DomainError(_l("Unknown channel."), "channels")
+    english = {field: (merged[field] or "").strip() for field in ENGLISH_FIELDS}
+    for field in ("title_en", "venue_en"):
+        if len(english[field]) > 200:
+            raise DomainError(_l("The English version has at most %(count)s characters.", count=200), field)
     chosen_tiers, chosen_channels = set(merged["tiers"]), set(merged["channels"] or ())
     return {
         **merged,
@@ -181,6 +187,7 @@ def _edited_values(plan, values):
         "online": bool(merged["online"]),
         "channels": [channel.value for channel in Channel if channel in chosen_channels],
         **{field: (merged[field] or "").strip() for field in TEXT_FIELDS},
+        **english,
     }
 
 
@@ -285,7 +292,7 @@ def copy_plan(source, new_event_day, title, user, keep_team=True):
         start_time=source.start_time, venue=source.venue, online=source.online,
         expected_guests=source.expected_guests, capacity=source.capacity,
         target_industries=list(source.target_industries), target_tags=list(source.target_tags),
-        channels=list(source.channels), **{field: getattr(source, field) for field in TEXT_FIELDS},
+        channels=list(source.channels), **{field: getattr(source, field) for field in (*TEXT_FIELDS, *ENGLISH_FIELDS)},
         state=PlanState.DRAFT, created_by_id=user.id if user else None,
     )
     plan.tier_rows = [PlanTier(tier=tier) for tier in tiers]

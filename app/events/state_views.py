@@ -69,6 +69,8 @@ FIELD_LABELS = {
     "event_day": _l("Event day"), "start_time": _l("Start time"), "venue": _l("Venue"), "online": _l("Online event"),
     "content": _l("Content and run of show"), "principles": _l("Principles"), "promotion": _l("Promotion and invitations"),
     "onsite": _l("On-site execution"), "evaluation": _l("Evaluation plan"), "channels": _l("Promotion channels"),
+    "title_en": _l("Title in English"), "venue_en": _l("Venue in English"),
+    "content_en": _l("Content and run of show in English"),
     # budget line fields (budget.line_changed)
     "category": _l("Category"), "description": _l("Description"), "quantity": _l("Quantity"), "unit": _l("Unit"),
     "unit_price": _l("Unit price"), "amount": _l("Amount"), "note": _l("Note"),

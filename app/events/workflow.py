@@ -4,11 +4,11 @@ that moves `Plan.state`. The budget's approval (app/budget/approvals.py) drives 
 approve and reject, since approving the budget approves the plan."""
 from enum import StrEnum
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from app.auth.models import Role
 from app.core.errors import DomainError
+from app.core.formatting import day
 from app.events import activity
 from app.events.plan_models import PlanState
 
@@ -75,7 +75,7 @@ def not_yet(plan, step, today):
     """Why the plan page cannot take `step` now although state and role allow it (an event
     is completed from its day on), or None."""
     if step == Step.COMPLETE and today < plan.event_day:
-        return _l("The plan can be completed from its event day on (%(day)s).", day=format_date(plan.event_day))
+        return _l("The plan can be completed from its event day on (%(day)s).", day=day(plan.event_day))
     return None
 
 

@@ -4,10 +4,11 @@ printed plan in app/events/pdf.py)."""
 from base64 import b64encode
 
 from flask import render_template
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from markupsafe import Markup
 from weasyprint import HTML
 
+from app.core.formatting import day
 from app.events.pdf import DataOnlyFetcher
 from app.invitations import messages
 from app.invitations.exports import guests
@@ -21,8 +22,8 @@ def _card(plan, settings, guest):
     with force_locale(guest.locale):
         return Markup(render_template(
             "invitations/_card.html", plan=plan, guest=guest, values=messages.values_for(guest, plan), qr_src=qr,
-            deadline=format_date(settings.rsvp_deadline, "long") if settings.rsvp_deadline else "",
-            lang="zh-CN" if guest.locale == "zh" else "en",
+            deadline=day(settings.rsvp_deadline),
+            lang="zh-CN" if guest.locale == "zh" else "en", colon=messages.colon(guest.locale),
         ))  # rendered, so escaped already
 
 

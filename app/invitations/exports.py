@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from app.core.spreadsheets import csv_row, xlsx_row
+from app.events.guest_text import for_guest
 from app.extensions import db
 from app.invitations import messages
 from app.invitations.models import GuestStatus, Invitation, Rsvp
@@ -37,7 +38,8 @@ def rows(plan):
     event = {}
     for locale in ("zh", "en"):
         with force_locale(locale):
-            event[locale] = {"event": plan.title, "date": messages.event_date(plan), "venue": messages.venue(plan),
+            text = for_guest(plan, locale)
+            event[locale] = {"event": text.title, "date": messages.event_date(plan), "venue": messages.venue(text),
                              "template": str(messages.SHORT_TEXT)}
     languages = {"zh": "中文", "en": "English"}
     replies = {"pending": _("No answer"), "accepted": _("Accepted"), "declined": _("Declined")}

@@ -5,14 +5,16 @@ import re
 from base64 import b64encode
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_date, format_time, ngettext
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from app.core.formatting import day, moment
 from app.core.http import external_url
 from app.core.text import single_line
 from app.events.calendar import guest_calendar
+from app.events.guest_text import for_guest
 from app.invitations.qr import checkin_png
 from app.mail import services as mail
 
@@ -24,18 +26,18 @@ QR_BOX = 6  # pixels per module: sharp on a phone, small in the message
 
 DEFAULT_SUBJECT = _l("Invitation: {event}")
 DEFAULT_BODY = _l(
-    "Dear {name},\n\nit is our pleasure to invite you to {event} on {date}, {venue}.\n\n"
+    "Dear {name},\n\nIt is our pleasure to invite you to {event} on {date}, {venue}.\n\n"
     "Please tell us whether you will come by your personal link (it is yours alone, please do not forward it):\n"
     "{rsvp_link}\n\nWe look forward to welcoming you."
 )
 SHORT_TEXT = _l("{name}, you are invited to {event} on {date}, {venue}. Please reply here: {rsvp_link}")
 NUDGE_SUBJECT = _l("Will you join us? {event}")
 NUDGE_BODY = _l(
-    "Dear {name},\n\nwe have not heard from you yet. Will you join us at {event} on {date}, {venue}?\n\n"
+    "Dear {name},\n\nWe have not heard from you yet. Will you join us at {event} on {date}, {venue}?\n\n"
     "Please reply by your personal link:\n{rsvp_link}"
 )
 REMINDER_BODY = _l(
-    "Dear {name},\n\nwe look forward to seeing you at {event} on {date}, {venue}.\n\n"
+    "Dear {name},\n\nWe look forward to seeing you at {event} on {date}, {venue}.\n\n"
     "Please show the QR code in this e-mail at the entrance. Your reply, which you may still change:\n{rsvp_link}"
 )
 
@@ -57,20 +59,27 @@ def rsvp_link(invitation):
 
 
 def event_date(plan):
-    """The event's day (and start time) as the current language writes it."""
-    day = format_date(plan.event_day, "full")
-    return f"{day} {format_time(plan.start_time, 'short')}" if plan.start_time else day
+    """The event's day (and start time) in the current language's one style."""
+    return moment(plan.event_day, plan.start_time)
 
 
-def venue(plan):
-    return plan.venue or (_("online") if plan.online else "")
+def venue(text):
+    """Where, from a plan's `GuestText`: its venue, else "online" for an online event."""
+    return text.venue or (_("online") if text.online else "")
 
 
-def values_for(invitation, plan=None):
-    """The placeholders' values for one guest, in the current language."""
+def colon(locale):
+    """Before a value in a line such as "Date: ...": the full-width colon in Chinese."""
+    return "：" if locale == "zh" else ": "
+
+
+def values_for(invitation, plan=None, locale=None):
+    """The placeholders' values for one guest, in the current language; the plan's title and
+    venue in `locale` (the guest's by default), in English when the plan has them."""
     plan = plan or invitation.plan
-    return {"name": single_line(invitation.name), "company": single_line(invitation.company or ""), "event": plan.title,
-            "date": event_date(plan), "venue": venue(plan), "rsvp_link": rsvp_link(invitation)}
+    text = for_guest(plan, locale or invitation.locale)
+    return {"name": single_line(invitation.name), "company": single_line(invitation.company or ""), "event": text.title,
+            "date": event_date(plan), "venue": venue(text), "rsvp_link": rsvp_link(invitation)}
 
 
 def _texts(settings, kind, locale):
@@ -103,12 +112,12 @@ def render_parts(invitation, settings, locale, kind="invitation", qr_src=f"cid:{
     """(subject, text, html) of one message in `locale` (call inside force_locale(locale));
     `qr_src` is where the HTML finds the QR image (the inline part, or a data: URI)."""
     plan = plan or invitation.plan
-    values = values_for(invitation, plan)
+    values = values_for(invitation, plan, locale)
     subject_template, body = _texts(settings, kind, locale)
     subject = " ".join(fill(subject_template, values).split())  # one header line
-    deadline = format_date(settings.rsvp_deadline, "long") if settings.rsvp_deadline else ""
+    deadline = day(settings.rsvp_deadline)
     context = {"subject": subject, "plan": plan, "values": values, "deadline": deadline, "qr_src": qr_src,
-               "lang": "zh-CN" if locale == "zh" else "en"}
+               "lang": "zh-CN" if locale == "zh" else "en", "colon": colon(locale)}
     text = render_template("invitations/email/message.txt", body=fill(body.strip(), values), **context)
     html = render_template("invitations/email/message.html", paragraphs=_paragraphs(body, values), **context)
     return subject, text, html

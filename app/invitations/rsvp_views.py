@@ -26,6 +26,7 @@ from app.core import errors
 from app.core.errors import DomainError
 from app.core.http import external_url
 from app.events.calendar import guest_calendar
+from app.events.guest_text import for_guest
 from app.extensions import db, limiter
 from app.invitations import qr, rsvp, sending, services
 from app.invitations.models import GuestStatus, Rsvp, TokenKind
@@ -141,6 +142,7 @@ def _render(invitation, settings, form):
     page = render_template(
         "invitations/rsvp.html", invitation=invitation, plan=invitation.plan, form=form, full=full,
         almost_full=not full and allowed < settings.companions_cap,
+        text=for_guest(invitation.plan, str(get_locale())),  # the plan's words in the page's language
         closed=closed, deadline=rsvp.deadline(invitation.plan, settings),
         reason_labels=DECLINE_REASON_LABELS,
         action=_rsvp_url(invitation), switch_url=url_for("invitations.rsvp", token=invitation.rsvp_token, lang=other),

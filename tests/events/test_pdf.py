@@ -129,7 +129,7 @@ def test_the_plan_fills_every_step_from_the_plan_and_its_budget(planned, client_
     # 6-8 promotion, on-site execution, evaluation with the measurable goals as its metrics
     assert "Channels Phone, Visits" in flat and "提前三周发送邀请函" in text and "签到与开场致辞" in text
     assert "活动后一周内完成满意度调研" in text
-    assert "Metrics to measure" in text and "Repurchase rate 20% → 35% · by Aug 20, 2027" in flat
+    assert "Metrics to measure" in text and "Repurchase rate 20% → 35% · by Fri, 20 Aug 2027" in flat
     positions = [flat.index(marker) for marker in ("以客户为中心", "制造业", "Budget revision 2", "提前三周", "签到与开场致辞",
                                                      "活动后一周内")]
     assert positions == sorted(positions)

@@ -88,7 +88,7 @@ def test_english_guest_gets_the_default_english_text(smtp_app, smtp_server, banq
     text = message.get_body(("plain",)).get_content()
     assert text.startswith("Dear Anna Smith,")
     assert f"http://rapport.test/rsvp/{guest.rsvp_token}" in text
-    assert "6:30" in text and "Please reply by" not in text
+    assert "18:30" in text and "PM" not in text and "Please reply by" not in text
     assert "Reply to the invitation" in message.get_body(("html",)).get_content()
 
 
