@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app.config import PROJECT_ROOT, load_config
+from app.core.http import RecordIdConverter
 from app.extensions import (
     babel,
     bootstrap,
@@ -42,6 +43,8 @@ def create_app(config=None):
         or str(PROJECT_ROOT / "instance"),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # before any route: every <int:...> id is bounded to the database's integer range
+    app.url_map.converters["int"] = RecordIdConverter
     app.config.update(load_config(app.instance_path, config))
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         # Timestamps are stored as naive UTC on every backend.

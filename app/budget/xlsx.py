@@ -1,6 +1,11 @@
 """The budget as an XLSX workbook in the layout finance teams expect: a header block (plan,
 event day, revision, state), one row per line with real numbers, then the subtotal,
-contingency, ratio and total rows. Titles and headers are in the current language."""
+contingency, ratio and total rows. Titles and headers are in the current language.
+
+Quantities, unit prices and actuals are exact numbers; amounts, variances, totals, the ratio
+and the rule's verdict are formulas over them (the same rule as `app.budget.rule`), so a
+price edited in the spreadsheet updates the totals. Only these formulas are written as
+formulas: what users typed goes through `set_text`."""
 from io import BytesIO
 
 from flask_babel import gettext as _
@@ -8,9 +13,7 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.styles import Border, Font, PatternFill, Side
 
-from app.budget.actuals import spending, variance
 from app.budget.labels import CATEGORY_LABELS, REVISION_STATE_LABELS
-from app.budget.services import ratio_percent
 from app.core.spreadsheets import set_text
 
 MONEY_FORMAT = "#,##0.00"
@@ -38,6 +41,48 @@ def _number(cell, value, number_format=MONEY_FORMAT):
     cell.number_format = number_format
 
 
+def _formula(cell, formula, number_format=MONEY_FORMAT):
+    """One of the export's own formulas (never built from a user's value)."""
+    cell.value = formula
+    cell.data_type = "f"
+    cell.number_format = number_format
+
+
+def _quoted(text):
+    """Our own (translated) words as a formula's string."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _ranges(column, rows):
+    """The rows as few `G7:G12`-style ranges as possible (consecutive rows merged)."""
+    runs = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    return [f"{column}{first}" if first == last else f"{column}{first}:{column}{last}" for first, last in runs]
+
+
+def _sum(column, rows):
+    """A SUM formula over `rows` of `column` (0 without rows); SUM takes 255 arguments."""
+    ranges = _ranges(column, rows)
+    if not ranges:
+        return "=0"
+    return "=" + "+".join(f"SUM({','.join(ranges[at:at + 255])})" for at in range(0, len(ranges), 255))
+
+
+def _rule_formulas(base, contingency):
+    """(ratio, passes) formulas from the subtotal and contingency cells. The rule compares
+    whole cents (exact even in floating point), and the ratio is rounded away from the bound
+    it missed, as `services.ratio_percent` does."""
+    cents_base, cents = f"ROUND({base}*100,0)", f"ROUND({contingency}*100,0)"
+    passes = f"AND({contingency}<>\"\",{cents_base}>0,{cents}*10>={cents_base},{cents}*100<={cents_base}*15)"
+    ratio = (f"=IF(OR({contingency}=\"\",{base}<=0),\"\",IF({passes},ROUND({contingency}/{base},4),"
+             f"IF({cents}*100>{cents_base}*15,ROUNDUP({contingency}/{base},4),ROUNDDOWN({contingency}/{base},4))))")
+    return ratio, passes
+
+
 def budget_workbook(plan, revision, check):
     """The .xlsx file (bytes) of `revision`, the plan's budget, whose check is `check`."""
     workbook = Workbook()
@@ -59,40 +104,50 @@ def budget_workbook(plan, revision, check):
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)
 
     row = HEADER_ROW
+    base_rows, contingency_rows, actual_rows = [], [], []
     for number, line in enumerate(revision.lines, 1):
         row += 1
+        (contingency_rows if line.category == "contingency" else base_rows).append(row)
         sheet.cell(row, 1, number)
         sheet.cell(row, 2, str(CATEGORY_LABELS[line.category]))
         set_text(sheet.cell(row, 3), line.description)
         _number(sheet.cell(row, 4), line.quantity)
         set_text(sheet.cell(row, 5), line.unit)
         _number(sheet.cell(row, 6), line.unit_price)
-        _number(sheet.cell(row, 7), line.amount)
+        _formula(sheet.cell(row, 7), f"=ROUND(D{row}*F{row},2)")  # as `rule.line_amount`
         _number(sheet.cell(row, 8), line.actual_amount)
-        _number(sheet.cell(row, 9), variance(line))
+        if line.actual_amount is not None:
+            actual_rows.append(row)
+            _formula(sheet.cell(row, 9), f"=H{row}-G{row}")
         if line.actual_amount is not None and line.actual_amount > line.amount:
             sheet.cell(row, 9).font = OVER
         set_text(sheet.cell(row, 10), line.note)
         set_text(sheet.cell(row, 11), line.receipt_note)
 
-    spent = spending(revision.lines)
-    ratio = ratio_percent(check)
+    first = row + 2  # the subtotal's row; contingency, ratio and total follow
+    base, contingency = f"G{first}", f"G{first + 1}"
+    ratio, passes = _rule_formulas(base, contingency)
     summary = (
-        (_("Subtotal before contingency"), check.base, MONEY_FORMAT),
-        (_("Contingency"), check.contingency, MONEY_FORMAT),
-        (_("Contingency ratio"), None if ratio is None else ratio / 100, "0.00%"),
-        (_("Total"), check.total, MONEY_FORMAT),
+        (_("Subtotal before contingency"), _sum("G", base_rows), MONEY_FORMAT),
+        # empty without a contingency line, as the budget page shows none
+        (_("Contingency"), _sum("G", contingency_rows) if contingency_rows else None, MONEY_FORMAT),
+        (_("Contingency ratio"), ratio, "0.00%"),
+        (_("Total"), f"=SUM({base},{contingency})", MONEY_FORMAT),
     )
     row += 1
-    for label, value, number_format in summary:
+    for label, formula, number_format in summary:
         row += 1
         sheet.cell(row, 3, label).font = BOLD
-        _number(sheet.cell(row, 7), value, number_format)
+        if formula:
+            _formula(sheet.cell(row, 7), formula, number_format)
         sheet.cell(row, 7).font = BOLD
-    _number(sheet.cell(row, 8), spent.actual)
-    _number(sheet.cell(row, 9), spent.variance)
+    if actual_rows:
+        _formula(sheet.cell(row, 8), _sum("H", actual_rows))
+        _formula(sheet.cell(row, 9), _sum("I", actual_rows))
     sheet.cell(row + 1, 3, _("Contingency rule (%(low)s to %(high)s)", low="10%", high="15%")).font = BOLD
-    sheet.cell(row + 1, 7, _("passes") if check.passes else _("fails")).font = BOLD if check.passes else FAILED
+    verdict = sheet.cell(row + 1, 7)
+    _formula(verdict, f"=IF({passes},{_quoted(_('passes'))},{_quoted(_('fails'))})", "General")
+    verdict.font = BOLD if check.passes else FAILED
 
     output = BytesIO()
     workbook.save(output)

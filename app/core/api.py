@@ -14,6 +14,7 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from app.auth.access import API_DOORS, api_roles, public, signed_in
 from app.core.errors import ERROR_TITLES
+from app.core.http import ID_MAX
 from app.extensions import limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -70,9 +71,6 @@ def _allow_on_405(response):
     return response
 
 
-# Record numbers fit the database's INTEGER (PostgreSQL's is 32 bits); a path with a larger
-# number matches no route (404) instead of overflowing the database driver.
-ID_MAX = 2**31 - 1
 ID = f"int(min=1, max={ID_MAX})"  # the URL converter: "/plans/<{ID}:plan_id>"
 PAGE_MAX = ID_MAX
 

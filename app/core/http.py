@@ -1,5 +1,19 @@
 from urllib.parse import urlsplit
 
+from werkzeug.routing import IntegerConverter
+
+# Record numbers fit the database's INTEGER (PostgreSQL's is 32 bits, every primary key is
+# one); a path with a larger number matches no route (404) instead of overflowing the driver.
+ID_MAX = 2**31 - 1
+
+
+class RecordIdConverter(IntegerConverter):
+    """Flask's `int` converter, bounded to 1..ID_MAX unless a rule says otherwise: installed as
+    `int`, it covers every `<int:...>` in the routes."""
+
+    def __init__(self, url_map, fixed_digits=0, min=1, max=ID_MAX, signed=False):  # noqa: A002 - werkzeug's names
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
 
 def safe_next_url(target):
     """`target` if it stays on this site (a path, not `//host` or `http://...`), else None."""
