@@ -27,7 +27,7 @@ from app.core.errors import DomainError
 from app.core.http import external_url
 from app.events.calendar import guest_calendar
 from app.extensions import db, limiter
-from app.invitations import qr, rsvp, sending, services
+from app.invitations import confirmations, qr, rsvp, sending, services
 from app.invitations.models import GuestStatus, Rsvp, TokenKind
 from app.invitations.rsvp_forms import ACCEPT, DECLINE_REASON_LABELS, RsvpForm
 from app.invitations.views import bp
@@ -107,6 +107,7 @@ def rsvp_page(token):
         else:
             db.session.commit()
             sending.invite_promoted(invitation.plan, promoted, None)
+            confirmations.send_after_acceptance(invitation)
             flash(_("Thank you, your answer has been saved.") if invitation.rsvp == Rsvp.ACCEPTED
                   else _("Thank you for letting us know."), "success")
             return redirect(_rsvp_url(invitation))
@@ -133,6 +134,7 @@ def _render(invitation, settings, form):
     other = "en" if str(get_locale()) == "zh" else "zh"
     page = render_template(
         "invitations/rsvp.html", invitation=invitation, plan=invitation.plan, form=form,
+        admitted=services.admits(invitation),
         closed=rsvp.closed_reason(invitation, settings, _today()), deadline=rsvp.deadline(invitation.plan, settings),
         reason_labels=DECLINE_REASON_LABELS,
         action=_rsvp_url(invitation), switch_url=url_for("invitations.rsvp", token=invitation.rsvp_token, lang=other),
@@ -147,7 +149,7 @@ def _render(invitation, settings, form):
 def rsvp_qr(token):
     """The check-in code, once the guest has accepted; private to the guest's browser."""
     invitation = _guest(token)
-    if invitation.status != GuestStatus.GUEST or invitation.rsvp != Rsvp.ACCEPTED:
+    if not services.admits(invitation):
         raise InvalidLink()
     response = Response(qr.checkin_png(invitation.checkin_token), mimetype="image/png",
                         headers={"Cache-Control": "no-store"})

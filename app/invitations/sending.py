@@ -30,7 +30,7 @@ from app.invitations.models import (
     Rsvp,
     SendJob,
 )
-from app.invitations.services import settings_for, token_hint
+from app.invitations.services import require_sending_allowed, sending_refused, settings_for, token_hint
 
 INVITATION = "invitation"
 MANUAL = "manual"  # becomes manual_<job id>: each "send reminder now" is its own send
@@ -73,7 +73,7 @@ CLOSED_STATES = (PlanState.CANCELLED, PlanState.COMPLETED, PlanState.REVIEWED)
 def invite_promoted(plan, promoted, user):
     """Guests moved up from the waitlist get their invitation: call after the commit; commits
     the send and starts it. Nothing is sent for an event that is cancelled or over."""
-    if not promoted or plan.state in CLOSED_STATES:
+    if not promoted or sending_refused(plan) is not None:  # sent with the others once approved
         return None
     job = queue(plan, [guest.id for guest in promoted], INVITATION, user)
     db.session.commit()
@@ -83,6 +83,13 @@ def invite_promoted(plan, promoted, user):
 
 
 def queue(plan, invitation_ids, kind, user):
+    """`record` of a send; invitations only for an approved plan (DomainError otherwise)."""
+    if kind == INVITATION:
+        require_sending_allowed(plan)
+    return record(plan, invitation_ids, kind, user)
+
+
+def record(plan, invitation_ids, kind, user):
     """A SendJob with one queued message per invitation that has none of `kind` yet
     (`invitation_ids` None: every guest of the plan), or None when there is nobody to send to.
     Flushes; call `dispatch(job)` after the commit. Nothing is sent for an event that is
@@ -190,8 +197,9 @@ def send_batch(batch, deliver, cache):
     try:
         for message in batch:
             invitation = message.invitation
-            if invitation.status != GuestStatus.GUEST or not invitation.email:
-                message.state, message.last_error = MessageState.FAILED, str(_l("The guest is no longer on the list."))
+            refused = messages.refused(invitation, message.kind)
+            if refused is not None:
+                message.state, message.last_error = MessageState.FAILED, str(refused)
                 continue
             try:
                 email = messages.invitation_message(invitation, settings_for(invitation.plan), message.kind, cache)
