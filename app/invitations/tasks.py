@@ -1,10 +1,12 @@
-"""Celery tasks of the invitations: sending a job's messages, and the reminders of the day."""
+"""Celery tasks of the invitations: sending a job's messages, the reminders of the day, and the
+notice of a change to the guests."""
 import smtplib
 from datetime import date
 
 from app.core import clock
+from app.events.plan_models import Plan
 from app.extensions import celery, db
-from app.invitations import reminders, sending
+from app.invitations import reminders, sending, updates
 from app.invitations.models import SendJob
 from app.mail import services as mail
 
@@ -47,3 +49,15 @@ def send_due_reminders(today=None):
     for job in jobs:
         sending.dispatch(job)
     return [job.id for job in jobs]
+
+
+@celery.task
+def send_plan_notice(plan_id):
+    """After a change of the plan its guests must hear of (app/invitations/changes.py): queues
+    and sends the notice of the plan's current state. Running twice sends it once."""
+    plan = db.session.get(Plan, plan_id)
+    job = updates.queue_notice(plan) if plan is not None else None
+    db.session.commit()
+    if job is not None:
+        sending.dispatch(job)
+    return job.id if job is not None else None
