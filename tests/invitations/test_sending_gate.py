@@ -9,6 +9,7 @@ from app.extensions import db
 from app.invitations import sending, services
 from app.invitations.models import Invitation, MessageState, OutboxMessage
 from app.invitations.tasks import send_job
+from tests.conftest import new_api
 
 
 @pytest.fixture
@@ -65,3 +66,18 @@ def test_invitations_queued_before_the_plan_went_back_to_draft_are_not_sent(app,
     states = db.session.scalars(select(OutboxMessage.state).where(OutboxMessage.job_id == job.id)).all()
     assert states == [MessageState.FAILED] * 3 and outbox() == []
     assert services.sending_refused(submitted) is not None
+
+
+def test_the_api_refuses_to_invite_before_the_approval_and_sends_once_approved(app, submitted, outbox):
+    api = new_api(app)
+    response = api.post(f"/api/v1/plans/{submitted.id}/guests/send")
+    assert response.status_code == 422 and "approved" in response.json["error"]
+    assert response.json["errors"][0]["field"] == "plan"
+    assert messages_of(submitted) == 0
+    submitted.state = PlanState.APPROVED
+    db.session.commit()
+    response = api.post(f"/api/v1/plans/{submitted.id}/guests/send")
+    assert response.status_code == 202 and response.json["total"] == 3
+    assert len(outbox()) == 3
+    again = api.post(f"/api/v1/plans/{submitted.id}/guests/send")
+    assert again.status_code == 200 and again.json["job_id"] is None and len(outbox()) == 3
