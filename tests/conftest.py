@@ -366,9 +366,9 @@ def route_ids(make_user, make_customer, make_event_type, make_plan, make_budget,
     db.session.commit()
     budget = make_budget(plan=plan)
     invitation = make_invitation(plan=plan)
-    from app.invitations.sending import queue
+    from app.invitations.sending import record
 
-    send_job = queue(plan, [invitation.id], "invitation", None)
+    send_job = record(plan, [invitation.id], "invitation", None)  # a send on record, whatever the plan's state
     db.session.commit()
     return {
         "other_user_id": other.id,

@@ -86,6 +86,7 @@ API_DOORS = {
     "api_budget.reject_budget": ApiDoor("budget.reject_budget", integration=False),
     "api_invitations.list_guests": ApiDoor("invitations.guests"),
     "api_invitations.guest_summary": ApiDoor("invitations.guest_dashboard"),
+    "api_invitations.send_invitations": ApiDoor("invitations.send_invitations"),
 }
 
 

@@ -47,7 +47,8 @@ def plan_calendar(plan, locale, base_url):
 def guest_calendar(plan, locale, base_url, link=None):
     """The event alone, for a guest: the plan event's own UID (so a later copy updates the
     first), without the staff-only link to the plan page; `link` (the guest's RSVP page)
-    in its place when given."""
+    in its place when given. Its SEQUENCE is the plan's version, which every change raises, so a
+    guest's calendar replaces the copy of an earlier e-mail; a cancelled plan's file cancels it."""
     text = for_guest(plan, locale)  # the English title and venue for an English-speaking guest
     with force_locale(locale):
         calendar = _calendar(text.title)
@@ -55,6 +56,11 @@ def guest_calendar(plan, locale, base_url, link=None):
         event.pop("url")
         if link:
             event.add("url", link)
+        event.add("sequence", plan.version or 0)
+        if plan.state == PlanState.CANCELLED:
+            calendar.pop("method")
+            calendar.add("method", "CANCEL")
+            event.add("status", "CANCELLED")
         calendar.add_component(event)
         return _finished(calendar, [plan])
 

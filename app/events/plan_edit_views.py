@@ -16,6 +16,7 @@ from app.events.plan_models import PlanState
 from app.events.plan_views import EDITORS, PLAN_LABELS, _plan_or_404
 from app.events.views import bp
 from app.extensions import db
+from app.invitations import changes as guest_changes
 
 
 def not_editable(plan):
@@ -59,6 +60,7 @@ def edit_plan(plan_id):
             form.version.data = plan.version  # saving again (after comparing) applies the entries
         else:
             db.session.commit()
+            guest_changes.dispatch_noted()
             if not changed:
                 flash(_("Nothing was changed."), "info")
             elif was_approved:

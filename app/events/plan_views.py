@@ -20,6 +20,7 @@ from app.events.plan_models import PlanState, PlanTask, TaskStatus
 from app.events.role_forms import AssignRoleForm
 from app.events.views import LABELS, VIEWERS, bp
 from app.extensions import db
+from app.invitations import changes as guest_changes
 
 EDITORS = (Role.PLANNER, Role.ADMIN)
 STATE_LABELS = {
@@ -119,6 +120,7 @@ def move_plan(plan_id):
               if error.field == "version" else error.message, "danger")
         return redirect(url_for("events.plan", plan_id=plan.id))
     db.session.commit()
+    guest_changes.dispatch_noted()
     flash(_("The event moved by %(days)s days; the open tasks moved with it.", days=shift), "success")
     if was_approved and shift:
         flash(_("The plan is back to draft: submit it again for approval."), "warning")

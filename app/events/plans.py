@@ -24,6 +24,7 @@ from app.events.plan_models import (
     TaskStatus,
 )
 from app.extensions import db
+from app.invitations import changes as guest_changes
 
 # DOMAIN.md section 4: preparation starts 1-2 months before; fewer days than this is too short.
 MIN_PREPARATION_DAYS = 30
@@ -215,6 +216,7 @@ def update_plan(plan, user, seen_version=None, **values):
     plan.updated_at = func.now()  # an UPDATE of the row (and its version) even when only the tiers changed
     activity.record(plan, user, "plan.edited", fields=changed)
     flush()
+    guest_changes.plan_changed(plan, changed)  # the guests hear of it after the commit
     return changed
 
 

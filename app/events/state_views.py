@@ -20,6 +20,7 @@ from app.events.goal_forms import METRIC_LABELS
 from app.events.plans import get_plan
 from app.events.views import VIEWERS, bp
 from app.extensions import db
+from app.invitations import changes as guest_changes
 
 REASON_MAX = 2000
 DONE = {
@@ -56,6 +57,7 @@ def plan_step(plan_id, step):
         flash(error.message, "danger")
     else:
         db.session.commit()
+        guest_changes.dispatch_noted()
         flash(DONE[step], "success")
     return redirect(url_for("events.plan", plan_id=plan.id) + "#state")
 

@@ -11,6 +11,7 @@ from app.core.errors import DomainError
 from app.core.formatting import day
 from app.events import activity
 from app.events.plan_models import PlanState
+from app.invitations import changes as guest_changes
 
 
 class Step(StrEnum):
@@ -92,7 +93,10 @@ def take_on_plan_page(plan, step, user, today, comment=""):
         raise DomainError(reason, "step")
     if step == Step.CANCEL and not comment:
         raise DomainError(_l("Say why the plan is cancelled."), "comment")
-    return take(plan, step, user, comment)
+    take(plan, step, user, comment)
+    if step == Step.CANCEL:
+        guest_changes.plan_changed(plan)  # the guests hear of it after the commit
+    return plan
 
 
 STATE_NAMES = {

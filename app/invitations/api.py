@@ -1,6 +1,7 @@
-"""JSON API for a plan's guest list and RSVP states, and its invitation funnel. Guests'
-tokens (RSVP link, check-in code, survey) are powers of the guest: never shown here."""
-from flask import Blueprint, request
+"""JSON API for a plan's guest list and RSVP states, its invitation funnel, and sending the
+invitations. Guests' tokens (RSVP link, check-in code, survey) are powers of the guest: never
+shown here."""
+from flask import Blueprint, g, request
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -8,6 +9,7 @@ from app.auth.access import api_token_required
 from app.core.api import (
     ID,
     ApiRefused,
+    api_error,
     api_rate_limit,
     id_parameter,
     json_content,
@@ -18,10 +20,11 @@ from app.core.api import (
     timestamp,
     timestamp_field,
 )
+from app.core.errors import DomainError
 from app.customers.models import TIERS
 from app.events.plans import get_plan
 from app.extensions import csrf, db
-from app.invitations import dashboard, guest_list
+from app.invitations import dashboard, guest_list, sending
 from app.invitations.models import GUEST_STATUSES, RSVPS
 
 bp = Blueprint("api_invitations", __name__, url_prefix="/api/v1")
@@ -59,6 +62,13 @@ def guest_json(invitation):
         "opened_at": timestamp(invitation.opened_at),
         "responded_at": timestamp(invitation.responded_at),
     }
+
+
+@bp.errorhandler(DomainError)
+def _refused(error):
+    """A send refused by the rules (the plan is not approved, or cancelled or over): 422."""
+    db.session.rollback()
+    return api_error(422, str(error.message), errors=[{"field": error.field, "message": str(error.message)}])
 
 
 def _plan(plan_id):
@@ -108,6 +118,29 @@ def guest_summary(plan_id):
         "decline_reasons": [{"reason": reason, "count": count}
                             for reason, count in dashboard.decline_reasons(plan.id)],
     }
+
+
+def _no_body():
+    """The send takes no fields: an empty body or {} (anything else is refused, 400)."""
+    request.max_content_length = 1024
+    raw = request.get_data(cache=False).strip()
+    if raw and raw.replace(b" ", b"") != b"{}":
+        raise ApiRefused(_("This call takes no fields: send {} or nothing."))
+
+
+@bp.route(f"/plans/<{ID}:plan_id>/guests/send", methods=["POST"])
+@api_token_required
+@api_rate_limit
+def send_invitations(plan_id):
+    """The guest list's "Send invitations": the same service, the same gate."""
+    plan = _plan(plan_id)
+    _no_body()
+    job = sending.queue(plan, None, sending.INVITATION, g.api_token.user)
+    db.session.commit()
+    if job is None:
+        return {"job_id": None, "sent": 0, "failed": 0, "remaining": 0, "total": 0, "finished": True}
+    sending.dispatch(job)
+    return {"job_id": job.id, **sending.progress(job)}, 202
 
 
 # ---------------------------------------------------------------- OpenAPI fragment
@@ -171,6 +204,29 @@ OPENAPI = {
                               **_ERRORS},
             },
         },
+        "/api/v1/plans/{plan_id}/guests/send": {
+            "post": {
+                "operationId": "sendInvitations",
+                "summary": "Send the invitations of a plan",
+                "description": (
+                    "Queues the invitation e-mail to every guest on the list with an e-mail address who has not "
+                    "been sent it, and starts sending in the background (each guest gets it once, however often "
+                    "this is called). Only an approved plan invites: before the approval, and for an event that "
+                    "is cancelled or over, the call is refused (422) and nothing is queued. No body."
+                ),
+                "parameters": [_PLAN_ID],
+                "requestBody": {"required": False, "content": json_content("SendRequest")},
+                "responses": {
+                    "202": {"description": "Queued: the send and its progress.", "content": json_content("SendProgress")},
+                    "200": {"description": "Every guest has been sent the invitation already (job_id null).",
+                            "content": json_content("SendProgress")},
+                    "413": {"$ref": "#/components/responses/TooLarge"},
+                    "422": {"description": "Refused: the plan is not approved, or the event is cancelled or over.",
+                            "content": json_content("FieldErrors")},
+                    **_ERRORS,
+                },
+            },
+        },
     },
     "components": {
         "schemas": {
@@ -208,6 +264,19 @@ OPENAPI = {
                     "total": schema_field("integer", "Guests matching the filters."),
                     "pages": schema_field("integer", "Number of pages."),
                     "next": schema_field(_NULLABLE_TEXT, "URL of the next page; null on the last."),
+                },
+            },
+            "SendRequest": {"type": "object", "description": "No fields: send {} or nothing.", "properties": {},
+                            "additionalProperties": False},
+            "SendProgress": {
+                "type": "object",
+                "properties": {
+                    "job_id": schema_field(_NULLABLE_INT, "Number of the send; null when nothing was queued."),
+                    "sent": schema_field("integer", "Messages sent."),
+                    "failed": schema_field("integer", "Messages that failed."),
+                    "remaining": schema_field("integer", "Messages waiting."),
+                    "total": schema_field("integer", "Messages of the send."),
+                    "finished": schema_field("boolean", "Nothing is left to send."),
                 },
             },
             "GuestCounts": {

@@ -28,7 +28,7 @@ from app.core.http import external_url
 from app.events.calendar import guest_calendar
 from app.events.guest_text import for_guest
 from app.extensions import db, limiter
-from app.invitations import qr, rsvp, sending, services
+from app.invitations import confirmations, qr, rsvp, sending, services
 from app.invitations.models import GuestStatus, Rsvp, TokenKind
 from app.invitations.rsvp_forms import ACCEPT, DECLINE_REASON_LABELS, RsvpForm
 from app.invitations.views import bp
@@ -110,6 +110,7 @@ def rsvp_page(token):
             db.session.commit()
             sending.invite_promoted(invitation.plan, promoted, None)
             # A guest put on the waitlist reads so on the page itself (rsvp.closed_reason).
+            confirmations.send_after_acceptance(invitation)
             flash(_("Thank you, your answer has been saved.") if invitation.rsvp == Rsvp.ACCEPTED
                   else _("Thank you for letting us know."), "success")
             return redirect(_rsvp_url(invitation))
@@ -141,7 +142,7 @@ def _render(invitation, settings, form):
     other = "en" if str(get_locale()) == "zh" else "zh"
     page = render_template(
         "invitations/rsvp.html", invitation=invitation, plan=invitation.plan, form=form, full=full,
-        almost_full=not full and allowed < settings.companions_cap,
+        almost_full=not full and allowed < settings.companions_cap, admitted=services.admits(invitation),
         text=for_guest(invitation.plan, str(get_locale())),  # the plan's words in the page's language
         closed=closed, deadline=rsvp.deadline(invitation.plan, settings),
         reason_labels=DECLINE_REASON_LABELS,
@@ -157,7 +158,7 @@ def _render(invitation, settings, form):
 def rsvp_qr(token):
     """The check-in code, once the guest has accepted; private to the guest's browser."""
     invitation = _guest(token)
-    if invitation.status != GuestStatus.GUEST or invitation.rsvp != Rsvp.ACCEPTED:
+    if not services.admits(invitation):
         raise InvalidLink()
     response = Response(qr.checkin_png(invitation.checkin_token), mimetype="image/png",
                         headers={"Cache-Control": "no-store"})

@@ -31,7 +31,7 @@ from app.invitations.models import (
     Rsvp,
     SendJob,
 )
-from app.invitations.services import settings_for, token_hint
+from app.invitations.services import require_sending_allowed, sending_refused, settings_for, token_hint
 
 INVITATION = "invitation"
 MANUAL = "manual"  # becomes manual_<job id>: each "send reminder now" is its own send
@@ -74,7 +74,7 @@ CLOSED_STATES = (PlanState.CANCELLED, PlanState.COMPLETED, PlanState.REVIEWED)
 def invite_promoted(plan, promoted, user):
     """Guests moved up from the waitlist get their invitation: call after the commit; commits
     the send and starts it. Nothing is sent for an event that is cancelled or over."""
-    if not promoted or plan.state in CLOSED_STATES:
+    if not promoted or sending_refused(plan) is not None:  # sent with the others once approved
         return None
     job = queue(plan, [guest.id for guest in promoted], INVITATION, user)
     db.session.commit()
@@ -84,6 +84,13 @@ def invite_promoted(plan, promoted, user):
 
 
 def queue(plan, invitation_ids, kind, user):
+    """`record` of a send; invitations only for an approved plan (DomainError otherwise)."""
+    if kind == INVITATION:
+        require_sending_allowed(plan)
+    return record(plan, invitation_ids, kind, user)
+
+
+def record(plan, invitation_ids, kind, user):
     """A SendJob with one queued message per invitation that has none of `kind` yet
     (`invitation_ids` None: every guest of the plan), or None when there is nobody to send to.
     Flushes; call `dispatch(job)` after the commit. Nothing is sent for an event that is
@@ -273,9 +280,9 @@ def send_one(message, deliver, cache, pending):
     message. Every error of this message is recorded on it; raises MailServerDown (the message
     queued again) only when the server is down or busy, which would fail the next ones too."""
     message_id, invitation, kind = message.id, message.invitation, message.kind
-    if invitation.status != GuestStatus.GUEST or not invitation.email:
-        _set_state(message_id, MessageState.FAILED, str(_l("The guest is no longer on the list.")), pending,
-                   (MessageState.QUEUED,))
+    refused = messages.refused(invitation, kind)
+    if refused is not None:
+        _set_state(message_id, MessageState.FAILED, str(refused), pending, (MessageState.QUEUED,))
         return False
     try:
         email = messages.invitation_message(invitation, settings_for(invitation.plan), kind, cache)

@@ -32,7 +32,7 @@ from app.invitations import (
 )
 from app.invitations.models import GuestStatus, Invitation, SendJob
 from app.invitations.sending_forms import PLACEHOLDER_LIST, ActionForm, TemplateForm
-from app.invitations.services import settings_for
+from app.invitations.services import sending_refused, settings_for
 from app.invitations.views import bp
 
 EDITORS = (Role.PLANNER, Role.ADMIN)
@@ -49,6 +49,12 @@ def kind_label(kind):
         return _("Invitation")
     if kind == "nudge":
         return _("Nudge to answer")
+    if kind == messages.CONFIRMATION:
+        return _("Confirmations of acceptance")
+    if kind == messages.CANCELLATION:
+        return _("Notice of the cancellation")
+    if messages.is_update(kind):
+        return _("Notice of a change")
     if kind.startswith(f"{sending.MANUAL}_"):
         return _("Reminder (sent by hand)")
     days = kind.removeprefix("reminder_")
@@ -60,7 +66,7 @@ def send_panel_context():
     """`send_panel(plan)` for templates/invitations/_send_panel.html, wherever it is included."""
     def send_panel(plan):
         return {"waiting": sending.waiting_count(plan.id), "jobs": sending.recent_jobs(plan.id),
-                "form": ActionForm(), "kind_label": kind_label}
+                "form": ActionForm(), "kind_label": kind_label, "refused": sending_refused(plan)}
 
     return {"send_panel": send_panel}
 

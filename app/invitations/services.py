@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager
 from app.core import clock
 from app.core.errors import DomainError
 from app.events import activity
+from app.events.plan_models import PlanState
 from app.extensions import db
 from app.invitations.models import (
     GuestStatus,
@@ -209,3 +210,36 @@ def mark_opened(invitation_id):
         .values(opened_at=clock.stamp()),
         execution_options={"synchronize_session": "evaluate"},
     )
+
+
+def sending_refused(plan):
+    """Why invitations to the plan's guests may not go out now, or None when they may: only an
+    approved plan invites (a submitted one may still be rejected or changed)."""
+    if plan.state == PlanState.APPROVED:
+        return None
+    if plan.state in (PlanState.CANCELLED, PlanState.COMPLETED, PlanState.REVIEWED):
+        return _l("This event is cancelled or over: no invitation or reminder is sent for it.")
+    return _l("Invitations go out once the plan is approved. Send them after the approval.")
+
+
+def require_sending_allowed(plan):
+    """The gate of every door that sends invitations (page, task, waitlist): DomainError when
+    `sending_refused`."""
+    reason = sending_refused(plan)
+    if reason is not None:
+        raise DomainError(reason, "plan")
+
+
+def admits(invitation):
+    """Whether the guest's check-in code lets them in: an accepted guest on the list of an event
+    that is not cancelled. A declined (or removed, waitlisted) guest's code admits no one, and the
+    code is shown or mailed only while it admits."""
+    return (invitation.status == GuestStatus.GUEST and invitation.rsvp == Rsvp.ACCEPTED
+            and invitation.plan.state != PlanState.CANCELLED)
+
+
+def admitted_by_checkin(token):
+    """The invitation whose check-in code is `token` when that code admits (`admits`), else None:
+    the only lookup by check-in code, for the QR image and the door."""
+    invitation = by_token(TokenKind.CHECKIN, token)
+    return invitation if invitation is not None and admits(invitation) else None

@@ -1,12 +1,14 @@
-"""Celery tasks of the invitations: sending a job's messages, resuming stuck sends, and the
-reminders of the day. Late acknowledgement (task_acks_late, task_reject_on_worker_lost): a task
-whose worker dies is delivered again, and every task here is safe to run twice."""
+"""Celery tasks of the invitations: sending a job's messages, resuming stuck sends, the
+reminders of the day, and the notice of a change to the guests. Late acknowledgement
+(task_acks_late, task_reject_on_worker_lost): a task whose worker dies is delivered again, and
+every task here is safe to run twice."""
 import smtplib
 from datetime import date
 
 from app.core import clock
+from app.events.plan_models import Plan
 from app.extensions import celery, db
-from app.invitations import reminders, sending
+from app.invitations import reminders, sending, updates
 from app.invitations.models import SendJob
 from app.mail import services as mail
 
@@ -64,3 +66,15 @@ def send_due_reminders(today=None):
     for job in jobs:
         sending.dispatch(job)
     return [job.id for job in jobs]
+
+
+@celery.task
+def send_plan_notice(plan_id):
+    """After a change of the plan its guests must hear of (app/invitations/changes.py): queues
+    and sends the notice of the plan's current state. Running twice sends it once."""
+    plan = db.session.get(Plan, plan_id)
+    job = updates.queue_notice(plan) if plan is not None else None
+    db.session.commit()
+    if job is not None:
+        sending.dispatch(job)
+    return job.id if job is not None else None

@@ -39,6 +39,7 @@ OPERATIONS = {
     "api_budget.reject_budget": ("POST", "/api/v1/plans/{plan_id}/budget/reject", {"comment": "No"}, DECIDERS, False),
     "api_invitations.list_guests": ("GET", "/api/v1/plans/{plan_id}/guests", None, VIEWERS, True),
     "api_invitations.guest_summary": ("GET", "/api/v1/plans/{plan_id}/guests/summary", None, VIEWERS, True),
+    "api_invitations.send_invitations": ("POST", "/api/v1/plans/{plan_id}/guests/send", {}, EDITORS, True),
 }
 
 

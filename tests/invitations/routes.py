@@ -51,4 +51,5 @@ ACCESS = {
     ("invitations.guest_cards", "GET"): ("/events/plans/{plan_id}/guests/cards.pdf", EDITORS),
     ("api_invitations.list_guests", "GET"): ("/api/v1/plans/{plan_id}/guests", API),
     ("api_invitations.guest_summary", "GET"): ("/api/v1/plans/{plan_id}/guests/summary", API),
+    ("api_invitations.send_invitations", "POST"): ("/api/v1/plans/{plan_id}/guests/send", API),
 }

@@ -54,7 +54,7 @@ def send_one(app, invitation):
         mail.send(messages.invitation_message(invitation, settings_for(invitation.plan)))
 
 
-def test_chinese_invitation_arrives_with_link_qr_code_and_calendar(smtp_app, smtp_server, banquet, make_invitation):  # noqa: F811
+def test_chinese_invitation_arrives_with_link_and_calendar_but_no_qr_code(smtp_app, smtp_server, banquet, make_invitation):  # noqa: F811
     guest = make_invitation(plan=banquet, name="张伟", company="华东制造", locale="zh")
     send_one(smtp_app, guest)
     [raw] = smtp_server.received
@@ -66,11 +66,9 @@ def test_chinese_invitation_arrives_with_link_qr_code_and_calendar(smtp_app, smt
     html = message.get_body(("html",)).get_content()
     assert "尊敬的张伟（华东制造）" in text and link in text and "上海浦东香格里拉" in text
     assert f'href="{link}"' in html and "尊敬的张伟（华东制造）" in html
-    assert 'src="cid:checkin-qr@rapport"' in html
-    # The QR code is an inline part of the HTML, and reads as the guest's check-in code.
-    qr = inline_image(message, "checkin-qr@rapport")
-    assert qr.get_content_type() == "image/png"
-    assert qr_text(qr.get_content()) == "RAPPORT:" + guest.checkin_token
+    # The invitation carries the RSVP link only: the check-in code comes with the acceptance.
+    assert "cid:checkin-qr@rapport" not in html and guest.checkin_token not in html
+    assert not [p for p in message.walk() if p.get("Content-ID")]
     [ics] = [part for part in message.iter_attachments() if part.get_filename() == "event.ics"]
     [event] = Calendar.from_ical(ics.get_content()).walk("VEVENT")
     assert str(event["SUMMARY"]) == "客户答谢会"
@@ -134,7 +132,7 @@ def test_preview_shows_both_languages_for_a_real_or_a_sample_guest(client_as, ba
     frame = client.get(f"/events/plans/{banquet.id}/invitation-template/preview/en.html?guest={guest.id}")
     assert "sandbox" in frame.headers["Content-Security-Policy"]
     assert "Dear &lt;i&gt;李&lt;/i&gt;," in frame.get_data(as_text=True)
-    assert "data:image/png;base64," in frame.get_data(as_text=True)
+    assert "data:image/png" not in frame.get_data(as_text=True)  # the invitation carries no check-in code
     sample = client.get(f"/events/plans/{banquet.id}/invitation-template/preview").get_data(as_text=True)
     assert "Sample Guest" in sample and "sample-rsvp-link" in sample
     db.session.expire_all()

@@ -188,6 +188,7 @@ def test_the_waitlist_and_a_cancelled_event_show_why_there_is_no_form(client, ma
 
 def test_a_decline_sends_the_next_on_the_waitlist_their_invitation(client, make_plan, make_invitation, outbox):
     plan = make_plan(capacity=1)
+    plan.state = "approved"
     first = make_invitation(plan=plan)
     waiting = make_invitation(plan=plan, name="李娜", email="li@example.com")
     assert waiting.status == GuestStatus.WAITLIST

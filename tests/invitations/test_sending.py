@@ -7,6 +7,7 @@ from aiosmtpd.controller import Controller
 from celery.exceptions import Retry
 from sqlalchemy import func, select
 
+from app.events.plan_models import PlanState
 from app.extensions import db
 from app.invitations import sending
 from app.invitations.models import GuestStatus, Invitation, MessageState, OutboxMessage, SendJob
@@ -38,6 +39,7 @@ class Flaky(Collector):
 def guests(make_plan, make_invitation):
     """Five guests holding a seat, and one waitlisted, one flagged, one removed."""
     plan = make_plan(title="Customer day")
+    plan.state = PlanState.APPROVED  # only an approved plan invites
     seated = [make_invitation(plan=plan, name=f"Guest {n}", email=f"g{n}@example.com", locale="en") for n in range(5)]
     for status in (GuestStatus.WAITLIST, GuestStatus.FLAGGED, GuestStatus.REMOVED):
         make_invitation(plan=plan, name=status.value, email=f"{status.value}@example.com").status = status

@@ -71,6 +71,8 @@ def test_move_to_the_waitlist_gives_the_seat_to_the_first_in_line(make_plan, mak
 
 def test_the_promoted_guest_is_sent_an_invitation(client_as, make_plan, make_invitation):
     plan, seated, waitlist = full_plan(make_plan, make_invitation)
+    plan.state = "approved"
+    db.session.commit()
     planner = client_as("planner")
     assert planner.post(f"/events/plans/{plan.id}/guests/{seated[0].id}/remove").status_code == 302
     kinds = db.session.execute(
@@ -157,3 +159,10 @@ def test_a_freed_seat_goes_to_the_first_in_line_whose_party_fits(make_plan, make
     plan.capacity = 4
     assert services.promote_waitlist(plan) == [late]
     assert (late.rsvp, late.companions, services.seats_taken(plan.id)) == ("accepted", 1, 4)
+def test_a_guest_promoted_before_the_approval_is_invited_with_the_others(client_as, make_plan, make_invitation):
+    plan, seated, waitlist = full_plan(make_plan, make_invitation)  # a draft
+    planner = client_as("planner")
+    assert planner.post(f"/events/plans/{plan.id}/guests/{seated[0].id}/remove").status_code == 302
+    db.session.refresh(waitlist[0])
+    assert waitlist[0].status == "guest"
+    assert db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.invitation_id == waitlist[0].id)) is None
