@@ -71,7 +71,7 @@ def test_two_guests_taking_the_last_seat_at_once(backend, tmp_path):
         db.session.add(event_type)
         pairs, plan_ids = [], []
         for number in range(PLANS):
-            plan = create_plan(event_type, f"最后一席 {number}", date.today() + timedelta(days=30), time(18, 30),
+            plan = create_plan(event_type, f"最后一席 {number}", clock.today() + timedelta(days=30), time(18, 30),
                                ["high_value"], 2, 2, "宴会厅", False, "", None)
             seated = Invitation(plan=plan, name="已接受", email=f"s{number}@example.com", rsvp=Rsvp.ACCEPTED,
                                 **services.new_tokens())
