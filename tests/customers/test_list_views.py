@@ -190,7 +190,8 @@ def test_customer_page_counts_r_from_the_last_purchase_not_a_later_call(planner,
     assert re.search(r'<li class="list-group-item rule-decides" data-testid="rule-(\w+)"', html).group(1) == "churn_risk"
     assert "R=120 ≥ 90 ✓" in html
     assert re.search(r'data-testid="lifecycle">Mature</span>', html)  # we talked to them three days ago
-    assert 'data-testid="last-purchase">' + days_ago(120).strftime("%-m/%-d/%y") in html
+    purchase = days_ago(120)
+    assert f'data-testid="last-purchase">{purchase:%a}, {purchase.day} {purchase:%b %Y}' in html  # the one English style
     assert "R = days since the last purchase;" in html
 
 
