@@ -20,6 +20,7 @@ from sqlalchemy import select
 from app.core import clock
 from app.events.models import EventType
 from app.events.plans import create_plan
+from app.events.plan_models import PlanState
 from app.extensions import db
 from app.invitations import sending, services
 from app.invitations.models import Invitation, Rsvp
@@ -50,6 +51,7 @@ def invited(live_app, live_url, smtp_server, monkeypatch):  # noqa: F811
             plan = create_plan(banquet, f"RSVP 浏览器测试 {lang}", clock.today() + timedelta(days=40), time(18, 30),
                                ["high_value"], 40, 50, "上海外滩华尔道夫酒店", False, "年度回顾与晚宴", None)
             services.settings_for(plan).companions_cap = 2
+            plan.state = PlanState.APPROVED  # only an approved plan invites
             guest = services.add_guest(plan, None, name=name, email=email, locale=lang)
             job = sending.queue(plan, [guest.id], "invitation", None)
             db.session.commit()
