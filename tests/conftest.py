@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from celery._state import _set_task_join_will_block
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event
@@ -49,6 +50,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.db)
         if fixtures & {"celery_worker_app", "live_app"}:
             item.add_marker(pytest.mark.tasks)
+
+
+@pytest.fixture(autouse=True)
+def celery_join_flag_reset():
+    """Celery's eager `apply()` sets a process-wide "inside a task" flag and restores the value it
+    found on exit: eager tasks run from several threads at once (guests answering together) can
+    leave it set, and every later `.get()` would refuse. Each test starts clean."""
+    yield
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture(scope="session")
