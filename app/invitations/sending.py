@@ -102,7 +102,14 @@ def record(plan, invitation_ids, kind, user):
     db.session.flush()
     if kind == MANUAL:
         job.kind = kind = f"{MANUAL}_{job.id}"
-    rows = recipients(plan.id, kind, invitation_ids).add_columns(
+    return fill(job, kind, recipients(plan.id, kind, invitation_ids))
+
+
+def fill(job, kind, invitation_ids):
+    """Queues in the flushed `job` one message of `kind` for each invitation id the SELECT
+    `invitation_ids` yields that has none of `kind` yet (INSERT ... SELECT, ON CONFLICT DO
+    NOTHING). Returns the job, or None (the job deleted) when there is nobody to send to."""
+    rows = invitation_ids.add_columns(
         literal(job.id), literal(kind), literal(MessageState.QUEUED.value), literal(0), literal(""))
     inserted = db.session.scalars(  # RETURNING: psycopg reports no rowcount for this statement
         _insert(OutboxMessage.__table__)

@@ -2,18 +2,12 @@
 day, start time, venue or title, or the cancellation, in each guest's language, with the updated
 .ics (same UID, higher SEQUENCE; METHOD:CANCEL for a cancellation). One outbox kind per change,
 "update_<plan version>" or "cancellation", so a task run twice sends nothing twice."""
-from sqlalchemy import literal, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import or_, select
 
 from app.events.plan_models import PlanState
 from app.extensions import db
-from app.invitations import messages
-from app.invitations.models import GuestStatus, Invitation, MessageState, OutboxMessage, Rsvp, SendJob
-
-
-def _insert(table):
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+from app.invitations import messages, sending
+from app.invitations.models import GuestStatus, Invitation, OutboxMessage, Rsvp, SendJob
 
 
 def notice_kind(plan):
@@ -39,15 +33,4 @@ def queue_notice(plan):
     job = SendJob(plan_id=plan.id, kind=kind)
     db.session.add(job)
     db.session.flush()
-    rows = audience(plan.id, kind).add_columns(
-        literal(job.id), literal(kind), literal(MessageState.QUEUED.value), literal(0), literal(""))
-    inserted = db.session.scalars(
-        _insert(OutboxMessage.__table__)
-        .from_select(["invitation_id", "job_id", "kind", "state", "attempts", "last_error"], rows)
-        .on_conflict_do_nothing(index_elements=["invitation_id", "kind"]).returning(OutboxMessage.__table__.c.id)
-    ).all()
-    if not inserted:
-        db.session.delete(job)
-        db.session.flush()
-        return None
-    return job
+    return sending.fill(job, kind, audience(plan.id, kind))
