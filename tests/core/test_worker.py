@@ -13,6 +13,7 @@ from app import create_app
 from app.auth import services as auth_services
 from app.extensions import db
 from tests.conftest import migrate_database
+from tests.processes import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,13 +54,7 @@ def celery_worker_app(backend, tmp_path):
     try:
         yield app, env
     finally:
-        worker.terminate()
-        try:
-            output, _ = worker.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            output, _ = worker.communicate()
-        print(output[-4000:])
+        stop(worker, tail=4000)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()

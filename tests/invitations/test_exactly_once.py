@@ -27,6 +27,7 @@ from app.invitations import sending
 from app.invitations.models import Invitation, MessageState, OutboxMessage, Rsvp, SendJob
 from app.invitations.services import add_guest
 from app.invitations.tasks import send_job
+from tests.processes import stop
 from tests.conftest import app_config, migrate_database
 from tests.core.test_worker import ROOT
 from tests.invitations.test_sending import server
@@ -124,14 +125,7 @@ def worker_env(backend, database_url, tmp_path):
         controller.stop()
         producer.close()
         for worker in workers:
-            if worker.poll() is None:
-                worker.terminate()
-            try:
-                output, _ = worker.communicate(timeout=20)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                output, _ = worker.communicate()
-            print(output[-3000:])
+            stop(worker)
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
