@@ -146,7 +146,8 @@ def budget_workbook(plan, revision, check):
         _formula(sheet.cell(row, 9), _sum("I", actual_rows))
     sheet.cell(row + 1, 3, _("Contingency rule (%(low)s to %(high)s)", low="10%", high="15%")).font = BOLD
     verdict = sheet.cell(row + 1, 7)
-    _formula(verdict, f"=IF({passes},{_quoted(_('passes'))},{_quoted(_('fails'))})", "General")
+    yes, no = _quoted(_("passes")), _quoted(_("fails"))  # outside the f-string, where Babel finds them
+    _formula(verdict, f"=IF({passes},{yes},{no})", "General")
     verdict.font = BOLD if check.passes else FAILED
 
     output = BytesIO()

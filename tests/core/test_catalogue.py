@@ -25,3 +25,19 @@ def test_every_message_is_translated_to_chinese():
     translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue if m.id and m.string and not m.fuzzy}
     missing = sorted(source_messages() - translated)
     assert missing == [], "run `make extract-messages` and translate these in app/translations/zh: %s" % missing
+
+
+def test_no_message_is_marked_inside_an_f_string():
+    """Babel does not look inside f-strings: a `_("...")` there is never extracted, and the
+    catalogue update would drop its translation."""
+    import re
+    import tokenize
+
+    found = []
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        with open(path, "rb") as handle:
+            for token in tokenize.tokenize(handle.readline):
+                prefix = re.match(r"[A-Za-z]*", token.string).group(0).lower()
+                if token.type == tokenize.STRING and "f" in prefix and re.search(r"\b(_|_l|gettext)\(", token.string):
+                    found.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
+    assert found == [], "move these translated strings out of the f-string: %s" % found
