@@ -177,8 +177,6 @@ def load_config(instance_path, overrides=None):
         # Celery: kombu's filesystem transport and a SQLite result store by default.
         "CELERY": {
             "broker_url": broker or "filesystem://",
-            # kombu's filesystem transport, with messages that appear whole (app/core/broker.py)
-            "broker_transport": None if broker else "app.core.broker:Transport",
             "broker_transport_options": (
                 {}
                 if broker

@@ -14,6 +14,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 
+from app.core import broker
+
 # Stable constraint names, so Alembic migrations can alter them on every backend.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -62,6 +64,7 @@ def _sqlite_results(url):
 def init_celery(app):
     """Configure the shared Celery app from Flask settings."""
     FlaskTask.flask_app = app
+    broker.install()
     settings = app.config["CELERY"]
     if settings["broker_url"].startswith("filesystem"):
         # kombu's filesystem transport expects its folders to exist.

@@ -8,6 +8,9 @@ written under a name the worker ignores and renamed into place, which is atomic 
 one file system, so a listed message is always complete. A message that still cannot
 be read (a disk that filled up mid-write) is logged and skipped instead of stopping
 every other task.
+
+`install()` makes this the transport behind every `filesystem://` URL in the process
+(web server, worker, beat and any producer), whatever else the settings say.
 """
 
 import logging
@@ -16,6 +19,7 @@ import uuid
 from time import monotonic
 
 from kombu.exceptions import ChannelError
+from kombu import transport as transports
 from kombu.transport import filesystem
 from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
@@ -46,3 +50,10 @@ class Channel(filesystem.Channel):
 class Transport(filesystem.Transport):
     Channel = Channel
 
+
+
+def install():
+    name = f"{__name__}:Transport"
+    if transports.TRANSPORT_ALIASES.get("filesystem") != name:
+        transports.TRANSPORT_ALIASES["filesystem"] = name
+        transports._transport_cache.pop("filesystem", None)  # resolved before: resolve again

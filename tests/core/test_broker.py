@@ -8,7 +8,6 @@ from kombu import Connection
 from kombu.transport.virtual.base import Empty
 
 from app import create_app
-from app.config import load_config
 from app.core import broker
 from app.extensions import celery
 
@@ -52,15 +51,16 @@ def test_an_unreadable_message_is_skipped_and_the_next_one_delivered(channel, ca
         channel._get("celery")
 
 
-def test_the_embedded_broker_uses_this_transport(base_config):
+def test_every_filesystem_url_in_the_process_uses_this_transport(base_config, tmp_path):
     create_app(base_config)
-    assert celery.connection_for_write().transport_cls == "app.core.broker:Transport"
+    assert type(celery.connection_for_write().transport) is broker.Transport
+    # A producer configured on its own, as another process or a script would be.
+    options = {"data_folder_in": str(tmp_path), "data_folder_out": str(tmp_path)}
+    with Connection("filesystem://", transport_options=options) as connection:
+        assert type(connection.transport) is broker.Transport
 
 
-def test_a_server_broker_keeps_its_own_transport(monkeypatch, tmp_path):
-    monkeypatch.setenv("SECRET_KEY", "broker-test")
-    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:6399/0")
-    settings = load_config(tmp_path)["CELERY"]
-    assert settings["broker_transport"] is None
-    with Connection(settings["broker_url"], transport=settings["broker_transport"]) as connection:
+def test_a_server_broker_keeps_its_own_transport(base_config):
+    create_app(base_config)
+    with Connection("redis://127.0.0.1:6399/0") as connection:
         assert connection.transport.driver_type == "redis"
