@@ -10,10 +10,7 @@ from flask_babel import lazy_gettext as _l
 from app.budget.labels import CATEGORY_LABELS
 from app.core.formatting import listing, money
 from app.customers.tiering import TIER_LABELS
-from app.events.goal_forms import METRIC_LABELS
-from app.events.plan_forms import CHANNEL_LABELS
-from app.events.state_views import FIELD_LABELS
-from app.events.views import PHASE_LABELS, ROLE_LABELS
+from app.events.labels import CHANNEL_LABELS, FIELD_LABELS, METRIC_LABELS, PHASE_LABELS, ROLE_LABELS
 
 TEXT_SHOWN = 160  # characters of a long text shown before and after
 SECTION_LABELS = {

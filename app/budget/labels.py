@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from app.budget.models import CONTINGENCY, RevisionState
-from app.events.views import CATEGORY_LABELS as EVENT_CATEGORY_LABELS
+from app.events.labels import CATEGORY_LABELS as EVENT_CATEGORY_LABELS
 
 CATEGORY_LABELS = {**EVENT_CATEGORY_LABELS, CONTINGENCY: _l("Contingency")}
 # The same words as the plan's states (app/events/plan_views.py).

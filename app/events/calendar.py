@@ -21,9 +21,9 @@ from sqlalchemy import exists, or_, select
 from app.auth.models import User
 from app.core.http import external_url
 from app.events.guest_text import for_guest
+from app.events.labels import PHASE_LABELS, ROLE_LABELS
 from app.events.plan_models import MAIN_LOCALE, Plan, PlanState, PlanTask, RoleAssignment, TaskStatus
 from app.events.plans import phase_windows
-from app.events.views import PHASE_LABELS, ROLE_LABELS
 from app.extensions import db
 
 EVENT_DURATION = timedelta(hours=3)

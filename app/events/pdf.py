@@ -8,10 +8,12 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from app.budget import services as budgets
+from app.budget.labels import CATEGORY_LABELS, REVISION_STATE_LABELS
 from app.core import clock
 from app.events import plans as planning
 from app.events import roles
 from app.events.gantt import gantt_chart
+from app.events.labels import PLAN_LABELS
 
 # The footer, as CSS `content` (WeasyPrint fills in the counters).
 PAGE_NUMBERS = {
@@ -39,10 +41,6 @@ def _gantt_css():
 def render_plan_pdf(plan, locale):
     """The plan as PDF bytes, in `locale` ("zh" or "en"); `plan` as loaded by `plans.get_plan`.
     The budget is the plan's current revision, or the event type's proposal before there is one."""
-    # The pages' labels (imported late: the views import this module).
-    from app.budget.labels import CATEGORY_LABELS, REVISION_STATE_LABELS
-    from app.events.plan_views import PLAN_LABELS
-
     gantt_css = _gantt_css()
     language = "zh" if locale.startswith("zh") else "en"
     today = clock.today()

@@ -16,7 +16,7 @@ from app.budget.labels import REVISION_STATE_LABELS
 from app.budget.models import RevisionState
 from app.core import clock
 from app.events.plan_models import PlanState
-from app.events.plan_views import STATE_LABELS
+from app.events.labels import STATE_LABELS
 from tests.browser.conftest import DEMO, login
 from tests.browser.test_plan_flow import BANQUET, NO_ANIMATIONS, draft_plan, submit
 from tests.conftest import SOURCE_BUDGET

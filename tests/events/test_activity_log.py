@@ -6,7 +6,7 @@ import pytest
 from app.budget import approvals
 from app.core import clock
 from app.events import activity
-from app.events.state_views import activity_actor, activity_sentence
+from app.events.web.activity_log import activity_actor, activity_sentence
 from app.extensions import db
 from tests.budget.test_approvals import people, ready_plan  # noqa: F401  (fixtures)
 

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from app.core.errors import DomainError
-from app.events.copy_forms import copy_title, next_year
+from app.events.web.copy_forms import copy_title, next_year
 from app.events.plan_models import Plan, RoleAssignment
 from app.events.plans import copy_plan, set_task_status
 from app.events.roles import assign

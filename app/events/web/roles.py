@@ -9,10 +9,11 @@ from app.auth.models import User
 from app.core import clock
 from app.core.errors import DomainError
 from app.events import roles
+from app.events.labels import PLAN_LABELS
 from app.events.plan_models import Plan, RoleAssignment
-from app.events.plan_views import EDITORS, PLAN_LABELS
-from app.events.role_forms import AssignRoleForm
-from app.events.views import bp
+from app.events.web.blueprint import bp
+from app.events.web.common import EDITORS
+from app.events.web.role_forms import AssignRoleForm
 from app.extensions import db
 
 

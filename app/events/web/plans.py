@@ -2,40 +2,24 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from app.auth.access import roles_required, signed_in
-from app.auth.models import Role
+from app.budget import services as budgets
 from app.core import clock
 from app.core.errors import DomainError
-from app.budget import services as budgets
 from app.events import activity, checklist, roles, services, workflow
 from app.events import plans as planning
 from app.events.gantt import gantt_chart
-from app.events.goal_forms import METRIC_LABELS
-from app.events.plan_forms import CHANNEL_LABELS, MoveEventForm, PlanForm, TaskStatusForm
-from app.events.plan_models import PlanState, PlanTask, TaskStatus
-from app.events.role_forms import AssignRoleForm
-from app.events.views import LABELS, VIEWERS, bp
+from app.events.labels import PLAN_LABELS
+from app.events.plan_models import PlanState, PlanTask
+from app.events.web.blueprint import bp
+from app.events.web.common import EDITORS, VIEWERS, plan_or_404
+from app.events.web.plan_forms import MoveEventForm, PlanForm, TaskStatusForm
+from app.events.web.role_forms import AssignRoleForm
 from app.extensions import db
 from app.invitations import changes as guest_changes
-
-EDITORS = (Role.PLANNER, Role.ADMIN)
-STATE_LABELS = {
-    PlanState.DRAFT: _l("Draft"),
-    PlanState.SUBMITTED: _l("Submitted"),
-    PlanState.APPROVED: _l("Approved"),
-    PlanState.REJECTED: _l("Rejected"),
-    PlanState.COMPLETED: _l("Completed"),
-    PlanState.REVIEWED: _l("Reviewed"),
-    PlanState.CANCELLED: _l("Cancelled"),
-}
-STATUS_LABELS = {TaskStatus.OPEN: _l("Open"), TaskStatus.DONE: _l("Done")}
-PLAN_LABELS = {**LABELS, "state_labels": STATE_LABELS, "status_labels": STATUS_LABELS,
-               "channel_labels": CHANNEL_LABELS, "metric_labels": METRIC_LABELS, "step_titles": planning.TEMPLATE_STEPS,
-               "editable_states": planning.EDITABLE_STATES}
 
 
 @bp.route("/plans")
@@ -74,14 +58,10 @@ def new_plan():
     return render_template("events/plan_form.html", form=form, event_types=event_types.values(), **PLAN_LABELS)
 
 
-def _plan_or_404(plan_id):
-    return planning.get_plan(plan_id) or abort(404)
-
-
 @bp.route("/plans/<int:plan_id>")
 @roles_required(*VIEWERS)
 def plan(plan_id):
-    plan = _plan_or_404(plan_id)
+    plan = plan_or_404(plan_id)
     move_form = MoveEventForm(event_day=plan.event_day, version=plan.version)
     return render_template(
         "events/plan.html", plan=plan, move_form=move_form, windows=planning.phase_windows(plan.event_day),
@@ -106,7 +86,7 @@ def _role_form():
 @bp.route("/plans/<int:plan_id>/move", methods=["POST"])
 @roles_required(*EDITORS)
 def move_plan(plan_id):
-    plan = _plan_or_404(plan_id)
+    plan = plan_or_404(plan_id)
     form = MoveEventForm()
     if not form.validate_on_submit():
         flash(_("Enter a valid new event day."), "danger")

@@ -7,11 +7,11 @@ from app.auth.access import roles_required
 from app.core.errors import DomainError
 from app.events import goals
 from app.events import plans as planning
-from app.events.goal_forms import GoalForm
-from app.events.plan_edit_views import not_editable, show_error
+from app.events.labels import PLAN_LABELS
 from app.events.plan_models import PlanGoal
-from app.events.plan_views import EDITORS, PLAN_LABELS, _plan_or_404
-from app.events.views import bp
+from app.events.web.blueprint import bp
+from app.events.web.common import EDITORS, not_editable, plan_or_404, show_error
+from app.events.web.goal_forms import GoalForm
 from app.extensions import db
 
 
@@ -49,14 +49,14 @@ def _goal_page(plan, goal, save):
 @bp.route("/plans/<int:plan_id>/goals", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def new_goal(plan_id):
-    plan = _plan_or_404(plan_id)
+    plan = plan_or_404(plan_id)
     return _goal_page(plan, None, lambda values, _version: goals.add_goal(plan, current_user, **values))
 
 
 @bp.route("/plans/<int:plan_id>/goals/<int:goal_id>", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def edit_goal(plan_id, goal_id):
-    plan = _plan_or_404(plan_id)
+    plan = plan_or_404(plan_id)
     goal = _goal_or_404(plan, goal_id)
     return _goal_page(plan, goal, lambda values, version: goals.update_goal(plan, goal, current_user, **values,
                                                                                  seen_version=version))
@@ -65,7 +65,7 @@ def edit_goal(plan_id, goal_id):
 @bp.route("/plans/<int:plan_id>/goals/<int:goal_id>/remove", methods=["POST"])
 @roles_required(*EDITORS)
 def remove_goal(plan_id, goal_id):
-    plan = _plan_or_404(plan_id)
+    plan = plan_or_404(plan_id)
     goal = _goal_or_404(plan, goal_id)
     try:
         goals.remove_goal(plan, goal, current_user)

@@ -6,16 +6,17 @@ from flask_login import current_user
 from app.auth.access import roles_required
 from app.core.errors import DomainError
 from app.events import plans as planning
-from app.events.copy_forms import CopyPlanForm, copy_title, next_year
-from app.events.plan_views import EDITORS, PLAN_LABELS, _plan_or_404
-from app.events.views import bp
+from app.events.labels import PLAN_LABELS
+from app.events.web.blueprint import bp
+from app.events.web.common import EDITORS, plan_or_404
+from app.events.web.copy_forms import CopyPlanForm, copy_title, next_year
 from app.extensions import db
 
 
 @bp.route("/plans/<int:plan_id>/copy", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def copy_plan(plan_id):
-    source = _plan_or_404(plan_id)
+    source = plan_or_404(plan_id)
     form = CopyPlanForm()
     if request.method == "GET":
         form.title.data = copy_title(source.title)

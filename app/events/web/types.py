@@ -1,43 +1,18 @@
 """The event-type catalogue, its admin forms, and the tier <-> type recommendations."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.auth.models import Role
 from app.core.errors import DomainError
-from app.customers.tiering import TIER_LABELS
 from app.events import services
-from app.events.forms import EventTypeForm, RecommendForm
-from app.events.models import BudgetCategory, EventType, OwnerRole, Phase
+from app.events.labels import LABELS
+from app.events.models import EventType
+from app.events.web.blueprint import bp
+from app.events.web.common import VIEWERS
+from app.events.web.type_forms import EventTypeForm, RecommendForm
 from app.extensions import db
-
-bp = Blueprint("events", __name__, url_prefix="/events")
-
-VIEWERS = (Role.PLANNER, Role.MANAGER, Role.ADMIN)
-PHASE_LABELS = {
-    Phase.PREPARATION: _l("Preparation"),
-    Phase.EXECUTION: _l("Execution"),
-    Phase.REVIEW: _l("Review"),
-}
-ROLE_LABELS = {
-    OwnerRole.PROJECT_LEAD: _l("Project lead"),
-    OwnerRole.CUSTOMER_TEAM: _l("Customer team"),
-    OwnerRole.PLANNING_TEAM: _l("Planning team"),
-    OwnerRole.EXECUTION_TEAM: _l("Execution team"),
-    OwnerRole.PUBLICITY_TEAM: _l("Publicity team"),
-}
-CATEGORY_LABELS = {
-    BudgetCategory.VENUE: _l("Venue rental"),
-    BudgetCategory.MATERIALS: _l("Materials"),
-    BudgetCategory.GIFTS: _l("Gifts"),
-    BudgetCategory.PERSONNEL: _l("Personnel"),
-    BudgetCategory.CATERING: _l("Catering"),
-    BudgetCategory.PROMOTION: _l("Promotion"),
-}
-LABELS = {"tier_labels": TIER_LABELS, "phase_labels": PHASE_LABELS, "role_labels": ROLE_LABELS,
-          "category_labels": CATEGORY_LABELS}
 
 
 @bp.route("/types")
@@ -98,7 +73,3 @@ def recommend():
         proposed_tiers=services.recommend_tiers(chosen_type) if chosen_type else [], **LABELS,
     )
 
-
-from app.events import calendar_views, copy_views, pdf_views, plan_views, role_views  # noqa: E402,F401  (they add routes to `bp`)
-from app.events import state_views  # noqa: E402,F401  (adds the state steps to `bp`)
-from app.events import goal_views, plan_edit_views  # noqa: E402,F401  (the edit page and the goals)

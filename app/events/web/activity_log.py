@@ -1,82 +1,14 @@
-"""The plan page's state card and activity log: the steps complete, review and cancel
-(app/events/workflow.py decides who may take which; submission and the decisions are the
-budget's approval panel), and the log's entries as sentences in the reader's language."""
+"""The plan page's activity log: its entries as sentences in the reader's language."""
 from decimal import Decimal
 
-from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import TextAreaField
-from wtforms.validators import Length
 
-from app.auth.access import roles_required
-from app.core import clock
-from app.core.errors import DomainError
 from app.core.formatting import listing, money
 from app.events import workflow
-from app.events.goal_forms import METRIC_LABELS
-from app.events.plans import get_plan
-from app.events.views import VIEWERS, bp
-from app.extensions import db
-from app.invitations import changes as guest_changes
+from app.events.labels import FIELD_LABELS, METRIC_LABELS
+from app.events.web.blueprint import bp
 
-REASON_MAX = 2000
-DONE = {
-    workflow.Step.COMPLETE: _l("The plan is completed: its review can begin."),
-    workflow.Step.REVIEW: _l("The plan is reviewed."),
-    workflow.Step.CANCEL: _l("The plan is cancelled."),
-}
-
-
-class StepForm(FlaskForm):
-    comment = TextAreaField(_l("Reason"), validators=[Length(max=REASON_MAX)])
-
-
-@bp.app_context_processor
-def _state_card():
-    """For templates/events/_state_card.html: the state's explanation needs today's date."""
-    return {"step_not_yet": lambda plan, step: workflow.not_yet(plan, step, clock.today()),
-            "manual_steps": workflow.MANUAL_STEPS, "step_form": StepForm}
-
-
-@bp.route(f"/plans/<int:plan_id>/steps/<any({', '.join(workflow.MANUAL_STEPS)}):step>", methods=["POST"])
-@roles_required(*VIEWERS)
-def plan_step(plan_id, step):
-    plan = get_plan(plan_id) or abort(404)
-    form = StepForm()
-    if not form.validate_on_submit():
-        for error in form.errors.get("comment", [_("The form has expired. Please try again.")]):
-            flash(error, "danger")
-        return redirect(url_for("events.plan", plan_id=plan.id) + "#state")
-    try:
-        workflow.take_on_plan_page(plan, step, current_user, clock.today(), form.comment.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        guest_changes.dispatch_noted()
-        flash(DONE[step], "success")
-    return redirect(url_for("events.plan", plan_id=plan.id) + "#state")
-
-
-# ---------------------------------------------------------------- the activity log's sentences
-
-FIELD_LABELS = {
-    # plan fields (plan.edited)
-    "title": _l("Plan title"), "tiers": _l("Target tiers"), "target_industries": _l("Industries"),
-    "target_tags": _l("Tags"), "expected_guests": _l("Expected guests"), "capacity": _l("Capacity"),
-    "event_day": _l("Event day"), "start_time": _l("Start time"), "venue": _l("Venue"), "online": _l("Online event"),
-    "content": _l("Content and run of show"), "principles": _l("Principles"), "promotion": _l("Promotion and invitations"),
-    "onsite": _l("On-site execution"), "evaluation": _l("Evaluation plan"), "channels": _l("Promotion channels"),
-    "title_en": _l("Title in English"), "venue_en": _l("Venue in English"),
-    "content_en": _l("Content and run of show in English"),
-    # budget line fields (budget.line_changed)
-    "category": _l("Category"), "description": _l("Description"), "quantity": _l("Quantity"), "unit": _l("Unit"),
-    "unit_price": _l("Unit price"), "amount": _l("Amount"), "note": _l("Note"),
-}
 MONEY_FIELDS = ("unit_price", "amount")
 SENTENCES = {
     "plan.submit": _l("submitted the plan for approval with budget revision %(revision)s (%(total)s)"),

@@ -9,9 +9,10 @@ from flask_login import current_user
 
 from app.auth.access import public, roles_required, signed_in
 from app.core.http import external_url
-from app.events import calendar  # a module: calendar.py imports the views' labels
+from app.events import calendar
 from app.events import plans as planning
-from app.events.views import VIEWERS, bp
+from app.events.web.blueprint import bp
+from app.events.web.common import VIEWERS
 from app.extensions import db, limiter
 
 CALENDAR = "text/calendar; charset=utf-8"

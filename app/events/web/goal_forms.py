@@ -4,16 +4,7 @@ from wtforms import DateField, DecimalField, HiddenField, SelectField, StringFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from app.events.plan_models import GoalMetric
-
-METRIC_LABELS = {
-    GoalMetric.REPURCHASE_RATE: _l("Repurchase rate"),
-    GoalMetric.CHURN_RATE: _l("Churn rate"),
-    GoalMetric.ATTENDANCE_RATE: _l("Attendance rate"),
-    GoalMetric.NPS: _l("NPS"),
-    GoalMetric.CSAT: _l("CSAT"),
-    GoalMetric.REVENUE: _l("Revenue"),
-}
+from app.events.labels import METRIC_LABELS
 
 
 class GoalForm(FlaskForm):

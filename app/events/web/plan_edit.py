@@ -10,28 +10,13 @@ from app.auth.access import roles_required
 from app.core.errors import DomainError
 from app.customers.queries import filter_choices
 from app.events import plans as planning
-from app.events import workflow
-from app.events.plan_forms import CHANNEL_LABELS, PlanEditForm
+from app.events.labels import CHANNEL_LABELS, PLAN_LABELS
 from app.events.plan_models import PlanState
-from app.events.plan_views import EDITORS, PLAN_LABELS, _plan_or_404
-from app.events.views import bp
+from app.events.web.blueprint import bp
+from app.events.web.common import EDITORS, not_editable, plan_or_404, show_error
+from app.events.web.plan_forms import PlanEditForm
 from app.extensions import db
 from app.invitations import changes as guest_changes
-
-
-def not_editable(plan):
-    flash(_("A plan that is %(state)s cannot be edited.", state=workflow.STATE_NAMES[PlanState(plan.state)]),
-          "warning")
-    return redirect(url_for("events.plan", plan_id=plan.id))
-
-
-def show_error(form, error):
-    """A service's refusal next to its field, or as a message when no field of `form` shows it
-    (the hidden version's "changed meanwhile", for one)."""
-    if error.field in form and error.field != "version":
-        form[error.field].errors.append(error.message)
-    else:
-        flash(error.message, "danger")
 
 
 def _choices(known, chosen):
@@ -42,7 +27,7 @@ def _choices(known, chosen):
 @bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def edit_plan(plan_id):
-    plan = _plan_or_404(plan_id)
+    plan = plan_or_404(plan_id)
     if not planning.is_editable(plan):
         return not_editable(plan)
     form = PlanEditForm(obj=plan)

@@ -7,7 +7,8 @@ from flask_babel import get_locale
 from app.auth.access import roles_required
 from app.events import plans as planning
 from app.events.pdf import render_plan_pdf
-from app.events.views import VIEWERS, bp
+from app.events.web.blueprint import bp
+from app.events.web.common import VIEWERS
 
 
 @bp.route("/plans/<int:plan_id>/plan.pdf")

@@ -21,17 +21,9 @@ from wtforms.validators import (
 )
 
 from app.customers.forms import MultiCheckboxField
-from app.events.forms import TIER_CHOICES
-from app.events.plan_models import Channel
+from app.events.labels import CHANNEL_LABELS
+from app.events.web.type_forms import TIER_CHOICES
 
-CHANNEL_LABELS = {
-    Channel.WECHAT: _l("WeChat official account"),
-    Channel.COMMUNITY: _l("Community groups"),
-    Channel.SMS: _l("SMS"),
-    Channel.EMAIL: _l("E-mail"),
-    Channel.PHONE: _l("Phone"),
-    Channel.VISIT: _l("Visits"),
-}
 TEXT_LIMIT = [Length(max=10000)]
 
 
