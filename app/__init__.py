@@ -27,8 +27,8 @@ MODEL_MODULES = (
 )
 # Blueprints in registration order; each package keeps its own views.
 BLUEPRINTS = (
-    "app.core.views", "app.auth.views", "app.customers.views", "app.events.web", "app.budget.views",
-    "app.notifications.views", "app.invitations.views", "app.core.api", "app.auth.token_views", "app.customers.api", "app.events.api",
+    "app.core.web", "app.auth.web", "app.customers.views", "app.events.web", "app.budget.web",
+    "app.notifications.web", "app.invitations.views", "app.core.api", "app.auth.web.tokens", "app.customers.api", "app.events.api",
     "app.budget.api", "app.invitations.api",
 )
 CLI_MODULES = ("app.auth.cli", "app.core.cli", "app.customers.cli", "app.events.cli", "app.invitations.cli")
@@ -111,7 +111,7 @@ def _init_request_hooks(app):
     from flask_login import current_user
 
     from app.auth.access import enforce_access, rule_for
-    from app.auth.forms import ROLE_LABELS
+    from app.auth.labels import ROLE_LABELS
     from app.core.errors import register_error_handlers
     from app.core.formatting import register_filters
     from app.core.navigation import navigation_for

@@ -1,0 +1,1 @@
+"""Users, roles, sign-in, API tokens and the access rule of every door."""

@@ -1,20 +1,13 @@
 """E-mails about budgets: each in-app notice made by app/budget/approvals.announce also
 goes out by e-mail, in its reader's language, once the step that made it is committed."""
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from app.auth.models import User
+from app.budget.labels import NOTICE_SUBJECTS
 from app.extensions import celery, db
 from app.mail import services as mail
 from app.notifications import services as notifications
 from app.notifications.models import Notification
-
-SUBJECTS = {
-    "budget_waiting": _l("A budget waits for your approval"),
-    "budget_second_approval": _l("A budget waits for an administrator's approval"),
-    "budget_approved": _l("Your budget was approved"),
-    "budget_rejected": _l("Your budget was rejected"),
-}
 
 
 @celery.task(bind=True, max_retries=5, default_retry_delay=30)
@@ -27,7 +20,7 @@ def email_budget_notice(self, notification_id):
     message = mail.render_message(
         "budget/email/notice",
         to=mail.address(user.name, user.email),
-        subject=SUBJECTS[notice.kind],
+        subject=NOTICE_SUBJECTS[notice.kind],
         locale=user.locale,
         user=user,
         text=lambda: notifications.message(notice),  # rendered inside the reader's locale

@@ -8,24 +8,17 @@ from math import ceil
 
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from werkzeug.exceptions import MethodNotAllowed
 
 from app.auth.access import API_DOORS, api_roles, public, signed_in
-from app.core.errors import ERROR_TITLES
+from app.core.labels import API_ERROR_TITLES, ERROR_TITLES
 from app.core.http import ID_MAX
 from app.extensions import limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 API_PREFIX = "/api/"
-# 400, 403, 404, 405 and 429 already answer in JSON under /api/ (app.core.errors).
-API_ERROR_TITLES = {
-    401: _l("An API token is required."),
-    413: _l("The request is too large."),
-    422: _l("The data was refused."),
-}
 
 # One budget per token, shared by every endpoint that carries the decorator. Checked
 # inside the view, so after the access hook has put the token on `g`.

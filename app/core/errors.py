@@ -5,6 +5,8 @@ from flask import make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
+from app.core.labels import ERROR_TEXTS, ERROR_TITLES
+
 
 class DomainError(Exception):
     """A rule of the domain refused an operation. `message` is shown to the user,
@@ -14,25 +16,6 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-ERROR_TITLES = {
-    400: _l("Bad request"),
-    403: _l("Access denied"),
-    404: _l("Page not found"),
-    405: _l("Method not allowed"),
-    429: _l("Too many attempts"),
-    500: _l("Something went wrong"),
-}
-
-ERROR_TEXTS = {
-    400: _l("The request could not be understood. Please go back and try again."),
-    403: _l("You do not have permission to open this page. Ask an administrator if you need access."),
-    404: _l("The page you asked for does not exist or has been moved."),
-    405: _l("This page cannot be used that way."),
-    429: _l("Too many attempts in a short time. Please wait a minute and try again."),
-    500: _l("An unexpected error occurred. It has been logged; please try again later."),
-}
 
 
 def render_error(code, text=None):

@@ -1,0 +1,1 @@
+"""Outgoing e-mail: building, rendering in the reader's language, and sending."""

@@ -2,24 +2,12 @@
 the reader's language, since a notice stores its `kind` and `params`, not a sentence."""
 from datetime import datetime, timezone
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from app.extensions import db
+from app.notifications.labels import MESSAGES, UNKNOWN_NOTICE
 from app.notifications.models import Notification
 
-# kind: the sentence, filled from the notice's params.
-MESSAGES = {
-    "budget_waiting": _l("%(submitter)s submitted the budget of “%(plan)s” (revision %(revision)s, %(total)s): "
-                         "it waits for your approval."),
-    "budget_second_approval": _l("The budget of “%(plan)s” (revision %(revision)s, %(total)s) was approved once "
-                                 "and is above the limit for one approval: it waits for an administrator's approval."),
-    "budget_approved": _l("%(approver)s approved the budget of “%(plan)s” (revision %(revision)s)."),
-    "budget_rejected": _l("%(approver)s rejected the budget of “%(plan)s” (revision %(revision)s)."),
-    "guest_waitlisted": _l("%(guest)s accepted the invitation to “%(plan)s”, but no seat was left: the guest is "
-                           "on the waitlist, place %(position)s (with %(companions)s companions)."),
-}
 RECENT = 50
 
 
@@ -42,9 +30,9 @@ def message(notice):
     """The notice's sentence in the current language."""
     template = MESSAGES.get(notice.kind)
     try:
-        return str(template) % notice.params if template else _("A notice of a kind this version does not know.")
+        return str(template) % notice.params if template else str(UNKNOWN_NOTICE)
     except (KeyError, TypeError, ValueError):  # a notice from an older version with other params
-        return _("A notice of a kind this version does not know.")
+        return str(UNKNOWN_NOTICE)
 
 
 def unread_count(user):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from app.budget import lines, services
-from app.budget.forms import LineForm
+from app.budget.web.forms import LineForm
 from app.budget.models import BudgetLine
 from app.budget.rule import CENT, check_contingency, line_amount
 from app.budget.xlsx import budget_workbook

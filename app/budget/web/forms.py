@@ -1,3 +1,4 @@
+"""The forms of the budget's pages: a line, the actual spend, an approval decision."""
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
@@ -24,6 +25,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput, NumberInput
 
+from app.budget.approvals import COMMENT_MAX
 from app.budget.labels import CATEGORY_LABELS
 from app.budget.lines import FIELDS
 
@@ -102,3 +104,11 @@ class ActualsForm(FlaskForm):
     def entries(self):
         """{line id: (actual, receipt note)} as typed."""
         return {entry.line_id.data: (entry.actual.data, entry.receipt_note.data) for entry in self.lines}
+
+
+class DecisionForm(FlaskForm):
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=COMMENT_MAX)],
+                            description=_l("Required to reject: say what must change."))
+    # The fingerprint of the budget the page showed (app/budget/approvals.fingerprint); a decision
+    # on a budget that changed since is refused.
+    seen = HiddenField()

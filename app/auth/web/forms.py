@@ -1,3 +1,4 @@
+"""The forms of the account pages and of the API token pages."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -13,16 +14,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.auth.models import Role
+from app.auth import api_tokens
+from app.auth.labels import LOCALE_LABELS, ROLE_LABELS
 from app.auth.services import MIN_PASSWORD_LENGTH
 
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.PLANNER: _l("Planner"),
-    Role.MANAGER: _l("Manager"),
-    Role.STAFF: _l("Door staff"),
-}
-LOCALE_CHOICES = [SelectChoice("", _l("Browser language")), SelectChoice("zh", "中文"), SelectChoice("en", "English")]
+LOCALE_CHOICES = [SelectChoice(code, label) for code, label in LOCALE_LABELS.items()]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -80,3 +76,17 @@ class PasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
     )
     submit = SubmitField(_l("Change password"))
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("Token name"),
+        validators=[DataRequired(), Length(max=api_tokens.NAME_MAX)],
+        description=_l("The system that will use the token, e.g. “ERP” or “CRM sync”."),
+    )
+    acts_for = SelectField(
+        _l("Acts for"), coerce=lambda value: int(value) if value else None, validate_choice=False,
+        description=_l("Leave empty for a system that only exchanges data. Choose a person for a system that "
+                       "takes their steps, e.g. a manager's budget approvals: it gets that person's roles."),
+    )
+    submit = SubmitField(_l("Create token"))

@@ -1,44 +1,18 @@
 """Administrators' pages for API tokens: list, create (the secret is shown once),
 revoke."""
-from flask import (
-    Blueprint,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length
 
 from app.auth import api_tokens
-from app.auth.services import list_users
 from app.auth.access import roles_required
 from app.auth.models import ApiToken, Role
+from app.auth.services import list_users
+from app.auth.web.blueprint import tokens_bp as bp  # app/__init__.py registers it as this module's `bp`
+from app.auth.web.forms import TokenForm
 from app.core.errors import DomainError
 from app.extensions import db
-
-bp = Blueprint("api_tokens", __name__, url_prefix="/admin/api-tokens")
-
-
-class TokenForm(FlaskForm):
-    name = StringField(
-        _l("Token name"),
-        validators=[DataRequired(), Length(max=api_tokens.NAME_MAX)],
-        description=_l("The system that will use the token, e.g. “ERP” or “CRM sync”."),
-    )
-    acts_for = SelectField(
-        _l("Acts for"), coerce=lambda value: int(value) if value else None, validate_choice=False,
-        description=_l("Leave empty for a system that only exchanges data. Choose a person for a system that "
-                       "takes their steps, e.g. a manager's budget approvals: it gets that person's roles."),
-    )
-    submit = SubmitField(_l("Create token"))
 
 
 @bp.route("")

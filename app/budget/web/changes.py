@@ -5,20 +5,13 @@ from decimal import Decimal
 
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from app.budget.labels import CATEGORY_LABELS
+from app.budget.labels import CATEGORY_LABELS, SECTION_LABELS
 from app.core.formatting import listing, money
 from app.customers.tiering import TIER_LABELS
 from app.events.labels import CHANNEL_LABELS, FIELD_LABELS, METRIC_LABELS, PHASE_LABELS, ROLE_LABELS
 
 TEXT_SHOWN = 160  # characters of a long text shown before and after
-SECTION_LABELS = {
-    "goals": _l("Goals"),
-    "team": _l("Team"),
-    "timeline": _l("Timeline"),
-    "budget": _l("Budget lines"),
-}
 LABELLED = {"tiers": TIER_LABELS, "channels": CHANNEL_LABELS}
 
 

@@ -4,36 +4,24 @@ it, and their e-mails queued after the commit."""
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
-from wtforms import HiddenField, TextAreaField
-from wtforms.validators import Length
 
 from app.auth.access import roles_required
-from app.auth.models import Role
-from app.budget import approvals, change_views
+from app.budget import approvals
 from app.budget import services as budgets
 from app.budget.labels import REVISION_STATE_LABELS
-from app.budget.models import BudgetRevision, RevisionState
+from app.budget.models import RevisionState
 from app.budget.tasks import email_notices
-from app.budget.views import bp
+from app.budget.web import changes
+from app.budget.web.blueprint import bp
+from app.budget.web.common import APPROVERS, SUBMITTERS, revision_or_404
+from app.budget.web.forms import DecisionForm
 from app.core import clock
 from app.core.errors import DomainError
 from app.events.plans import get_plan
 from app.extensions import db
-
-APPROVERS = (Role.MANAGER, Role.ADMIN)
-SUBMITTERS = (Role.PLANNER, Role.ADMIN)
-
-
-class DecisionForm(FlaskForm):
-    comment = TextAreaField(_l("Comment"), validators=[Length(max=approvals.COMMENT_MAX)],
-                            description=_l("Required to reject: say what must change."))
-    # The fingerprint of the budget the page showed (approvals.fingerprint); a decision on a
-    # budget that changed since is refused.
-    seen = HiddenField()
 
 
 @bp.app_context_processor
@@ -43,7 +31,7 @@ def _approval_panel():
         "approval_panel": lambda plan, revision: approvals.panel(plan, revision, current_user, clock.today()),
         "decision_form": DecisionForm,
         "budget_fingerprint": approvals.fingerprint,
-        "describe_changes": change_views.describe,
+        "describe_changes": changes.describe,
         "revision_state_labels": REVISION_STATE_LABELS,
     }
 
@@ -100,13 +88,6 @@ def withdraw_budget(plan_id):
                  lambda revision: _("The budget was withdrawn from approval and can change again."))
 
 
-def _revision(plan_id, revision_id):
-    revision = db.session.get(BudgetRevision, revision_id)
-    if revision is None or revision.plan_id != plan_id:
-        abort(404)
-    return revision
-
-
 def _approved(revision):
     if revision.state == RevisionState.APPROVED:
         return _("You approved the budget, and with it the plan.")
@@ -116,7 +97,7 @@ def _approved(revision):
 @bp.route("/events/plans/<int:plan_id>/budget/revisions/<int:revision_id>/approve", methods=["POST"])
 @roles_required(*APPROVERS)
 def approve_budget(plan_id, revision_id):
-    revision = _revision(plan_id, revision_id)
+    revision = revision_or_404(plan_id, revision_id)
     form = DecisionForm()
     return _take(form, revision.plan, lambda: approvals.approve(revision, current_user, form.comment.data,
                                                                       form.seen.data or None), _approved)
@@ -125,7 +106,7 @@ def approve_budget(plan_id, revision_id):
 @bp.route("/events/plans/<int:plan_id>/budget/revisions/<int:revision_id>/reject", methods=["POST"])
 @roles_required(*APPROVERS)
 def reject_budget(plan_id, revision_id):
-    revision = _revision(plan_id, revision_id)
+    revision = revision_or_404(plan_id, revision_id)
     form = DecisionForm()
     return _take(form, revision.plan, lambda: approvals.reject(revision, current_user, form.comment.data,
                                                                   form.seen.data or None),

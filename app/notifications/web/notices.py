@@ -1,13 +1,12 @@
 """The user's notices: the bell's unread count on every page, and the list, which marks
 them read as it shows them."""
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import current_user
 
 from app.auth.access import signed_in
 from app.extensions import db
 from app.notifications import services
-
-bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+from app.notifications.web.blueprint import bp
 
 
 @bp.app_context_processor
