@@ -28,7 +28,7 @@ MODEL_MODULES = (
 # Blueprints in registration order; each package keeps its own views.
 BLUEPRINTS = (
     "app.core.views", "app.auth.views", "app.customers.views", "app.events.views", "app.budget.views",
-    "app.notifications.views", "app.invitations.views", "app.core.api", "app.auth.token_views", "app.customers.api", "app.events.api",
+    "app.notifications.views", "app.invitations.web", "app.core.api", "app.auth.token_views", "app.customers.api", "app.events.api",
     "app.budget.api", "app.invitations.api",
 )
 CLI_MODULES = ("app.auth.cli", "app.core.cli", "app.customers.cli", "app.events.cli", "app.invitations.cli")
