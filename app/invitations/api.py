@@ -24,7 +24,7 @@ from app.core.errors import DomainError
 from app.customers.models import TIERS
 from app.events.plans import get_plan
 from app.extensions import csrf, db
-from app.invitations import dashboard, guest_list, sending
+from app.invitations import dashboard, guest_list, sending, tasks
 from app.invitations.models import GUEST_STATUSES, RSVPS
 
 bp = Blueprint("api_invitations", __name__, url_prefix="/api/v1")
@@ -139,7 +139,7 @@ def send_invitations(plan_id):
     db.session.commit()
     if job is None:
         return {"job_id": None, "sent": 0, "failed": 0, "remaining": 0, "total": 0, "finished": True}
-    sending.dispatch(job)
+    tasks.dispatch(job)
     return {"job_id": job.id, **sending.progress(job)}, 202
 
 

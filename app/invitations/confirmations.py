@@ -22,7 +22,7 @@ def _job(plan):
 def queue(invitation):
     """Queues the guest's confirmation when the guest's code admits (`services.admits`) and none
     was queued yet; a confirmation that failed because the guest had declined meanwhile is queued
-    again. Returns the send to dispatch after the commit, or None. Flushes."""
+    again. Returns the send to dispatch after the commit (tasks.send_after_acceptance), or None. Flushes."""
     if not services.admits(invitation) or not invitation.email:
         return None
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.invitation_id == invitation.id,
@@ -41,13 +41,3 @@ def queue(invitation):
     db.session.flush()
     return job
 
-
-def send_after_acceptance(invitation):
-    """Call after the commit of the guest's answer: queues (and commits) the confirmation and
-    starts its sending."""
-    job = queue(invitation)
-    if job is None:
-        return None
-    db.session.commit()
-    sending.dispatch(job)
-    return job

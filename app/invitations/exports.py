@@ -13,8 +13,8 @@ from app.core.spreadsheets import csv_row, xlsx_row
 from app.events.guest_text import for_guest
 from app.extensions import db
 from app.invitations import messages
+from app.invitations.labels import DECLINE_REASON_LABELS, LANGUAGE_NAMES, REPLY_LABELS
 from app.invitations.models import GuestStatus, Invitation, Rsvp
-from app.invitations.rsvp import DECLINE_REASON_LABELS
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = ((_l("Name"), 16), (_l("Company"), 26), (_l("Phone"), 16), (_l("E-mail"), 26), (_l("Language"), 8),
@@ -41,13 +41,11 @@ def rows(plan):
             text = for_guest(plan, locale)
             event[locale] = {"event": text.title, "date": messages.event_date(plan), "venue": messages.venue(text),
                              "template": str(messages.SHORT_TEXT)}
-    languages = {"zh": "中文", "en": "English"}
-    replies = {"pending": _("No answer"), "accepted": _("Accepted"), "declined": _("Declined")}
     for guest in guests(plan):
         words = event[guest.locale]
         link = messages.rsvp_link(guest)
         values = {**words, "name": guest.name, "company": guest.company or "", "rsvp_link": link}
-        yield [guest.name, guest.company, guest.phone, guest.email, languages[guest.locale], replies[guest.rsvp],
+        yield [guest.name, guest.company, guest.phone, guest.email, LANGUAGE_NAMES[guest.locale], str(REPLY_LABELS[guest.rsvp]),
                messages.fill(words["template"], values), link, *_answer(guest)]
 
 

@@ -19,7 +19,7 @@ from app.core.text import single_line
 from app.events.calendar import guest_calendar
 from app.events.guest_text import for_guest
 from app.invitations import services
-from app.invitations.models import GuestStatus, Rsvp
+from app.invitations.models import CANCELLATION, CONFIRMATION, UPDATE, GuestStatus, Rsvp
 from app.invitations.qr import checkin_png
 from app.mail import services as mail
 
@@ -41,9 +41,6 @@ NUDGE_BODY = _l(
     "Dear {name},\n\nWe have not heard from you yet. Will you join us at {event} on {date}, {venue}?\n\n"
     "Please reply by your personal link:\n{rsvp_link}"
 )
-CONFIRMATION = "confirmation"
-UPDATE = "update"  # update_<plan version>: one notice per change of the plan
-CANCELLATION = "cancellation"
 CONFIRMATION_SUBJECT = _l("You are registered: {event}")
 CONFIRMATION_BODY = _l(
     "Dear {name},\n\nthank you for accepting our invitation to {event} on {date}, {venue}. We look forward to "

@@ -70,6 +70,11 @@ DECLINE_REASONS = tuple(r.value for r in DeclineReason)
 MESSAGE_STATES = tuple(s.value for s in MessageState)
 TOKEN_KINDS = tuple(k.value for k in TokenKind)
 
+# The kinds of message in the outbox (OutboxMessage.kind, SendJob.kind). Some carry a suffix:
+# reminder_<days>, manual_<day or send>, update_<plan version>.
+INVITATION, NUDGE, CONFIRMATION, CANCELLATION = "invitation", "nudge", "confirmation", "cancellation"
+REMINDER, MANUAL, UPDATE = "reminder", "manual", "update"
+
 
 class InvitationSettings(db.Model):
     """Per plan: the editable invitation template ({name}, {company}, {event}, {date},

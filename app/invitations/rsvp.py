@@ -20,13 +20,6 @@ from app.invitations.models import DeclineReason, GuestStatus, Rsvp
 from app.notifications import services as notifications
 
 DIETARY_MAX, NOTES_MAX, DECLINE_TEXT_MAX = 200, 1000, 500
-DECLINE_REASON_LABELS = {
-    DeclineReason.SCHEDULE: _l("The date or time does not suit me"),
-    DeclineReason.DISTANCE: _l("The venue is too far for me"),
-    DeclineReason.NOT_INTERESTED: _l("The topic is not of interest to me"),
-    DeclineReason.SENDING_SOMEONE: _l("A colleague will come in my place"),
-    DeclineReason.OTHER: _l("Another reason"),
-}
 
 
 def deadline(plan, settings):

@@ -24,6 +24,8 @@ from app.events.plan_models import PlanState
 from app.extensions import db
 from app.invitations import messages
 from app.invitations.models import (
+    INVITATION,
+    MANUAL,
     GuestStatus,
     Invitation,
     MessageState,
@@ -31,10 +33,8 @@ from app.invitations.models import (
     Rsvp,
     SendJob,
 )
-from app.invitations.services import require_sending_allowed, sending_refused, settings_for, token_hint
+from app.invitations.services import require_sending_allowed, settings_for, token_hint
 
-INVITATION = "invitation"
-MANUAL = "manual"  # becomes manual_<job id>: each "send reminder now" is its own send
 BATCH = 50
 
 
@@ -71,18 +71,6 @@ def accepted_ids(plan_id):
 CLOSED_STATES = (PlanState.CANCELLED, PlanState.COMPLETED, PlanState.REVIEWED)
 
 
-def invite_promoted(plan, promoted, user):
-    """Guests moved up from the waitlist get their invitation: call after the commit; commits
-    the send and starts it. Nothing is sent for an event that is cancelled or over."""
-    if not promoted or sending_refused(plan) is not None:  # sent with the others once approved
-        return None
-    job = queue(plan, [guest.id for guest in promoted], INVITATION, user)
-    db.session.commit()
-    if job is not None:
-        dispatch(job)
-    return job
-
-
 def queue(plan, invitation_ids, kind, user):
     """`record` of a send; invitations only for an approved plan (DomainError otherwise)."""
     if kind == INVITATION:
@@ -93,7 +81,7 @@ def queue(plan, invitation_ids, kind, user):
 def record(plan, invitation_ids, kind, user):
     """A SendJob with one queued message per invitation that has none of `kind` yet
     (`invitation_ids` None: every guest of the plan), or None when there is nobody to send to.
-    Flushes; call `dispatch(job)` after the commit. Nothing is sent for an event that is
+    Flushes; call `tasks.dispatch(job)` after the commit. Nothing is sent for an event that is
     cancelled or over (DomainError)."""
     if plan.state in CLOSED_STATES:
         raise DomainError(_l("This event is cancelled or over: no invitation or reminder is sent for it."))
@@ -123,14 +111,6 @@ def fill(job, kind, invitation_ids):
     return job
 
 
-def dispatch(job):
-    """Starts sending the job's queued messages (after the commit that queued them)."""
-    # Imported here: the tasks module imports this one.
-    from app.invitations.tasks import send_job
-
-    send_job.delay(job.id)
-
-
 def progress(job):
     """{sent, failed, unknown, remaining, total, finished} of the job's messages, in one query
     (none to reload the job: its id is taken from its identity). Remaining: queued or being sent."""
@@ -156,7 +136,7 @@ def failed_messages(job, limit=200):
 
 
 def requeue_failed(job):
-    """Puts the job's failed messages back in the queue; returns how many (call dispatch after the commit).
+    """Puts the job's failed messages back in the queue; returns how many (call tasks.dispatch after the commit).
     Unknown messages stay as they are: only the planner's decision (`resolve_unknown`) moves them."""
     count = db.session.execute(
         update(OutboxMessage).where(OutboxMessage.job_id == job.id, OutboxMessage.state == MessageState.FAILED)
@@ -171,7 +151,7 @@ def requeue_failed(job):
 
 def resolve_unknown(job, message_id, resend):
     """The planner's decision on a message whose delivery is not known: send it again (queued;
-    call dispatch after the commit) or count it as sent."""
+    call tasks.dispatch after the commit) or count it as sent."""
     message = db.session.get(OutboxMessage, message_id)
     if message is None or message.job_id != job.id or message.state != MessageState.UNKNOWN:
         raise DomainError(_l("This message is no longer waiting for a decision."))

@@ -1,15 +1,20 @@
 """Celery tasks of the invitations: sending a job's messages, resuming stuck sends, the
 reminders of the day, and the notice of a change to the guests. Late acknowledgement
 (task_acks_late, task_reject_on_worker_lost): a task whose worker dies is delivered again, and
-every task here is safe to run twice."""
+every task here is safe to run twice.
+
+This is also the one place that starts a send after its commit (`dispatch` and the two steps
+built on it): the domain modules queue the messages and return the send, the pages, the API and
+the tasks start it from here, so no domain module imports the tasks."""
 import smtplib
 from datetime import date
 
 from app.core import clock
 from app.events.plan_models import Plan
 from app.extensions import celery, db
-from app.invitations import reminders, sending, updates
-from app.invitations.models import SendJob
+from app.invitations import confirmations, reminders, sending, updates
+from app.invitations.models import INVITATION, SendJob
+from app.invitations.services import sending_refused
 from app.mail import services as mail
 
 MAX_RETRIES = 10  # with the backoff below: about nine hours of outage
@@ -64,7 +69,7 @@ def send_due_reminders(today=None):
     jobs = reminders.queue_due(date.fromisoformat(today) if today else clock.today())
     db.session.commit()
     for job in jobs:
-        sending.dispatch(job)
+        dispatch(job)
     return [job.id for job in jobs]
 
 
@@ -76,5 +81,33 @@ def send_plan_notice(plan_id):
     job = updates.queue_notice(plan) if plan is not None else None
     db.session.commit()
     if job is not None:
-        sending.dispatch(job)
+        dispatch(job)
     return job.id if job is not None else None
+
+
+def dispatch(job):
+    """Starts sending the job's queued messages (after the commit that queued them)."""
+    send_job.delay(job.id)
+
+
+def invite_promoted(plan, promoted, user):
+    """Guests moved up from the waitlist get their invitation: call after the commit; commits
+    the send and starts it. Nothing is sent for an event that is cancelled or over."""
+    if not promoted or sending_refused(plan) is not None:  # sent with the others once approved
+        return None
+    job = sending.queue(plan, [guest.id for guest in promoted], INVITATION, user)
+    db.session.commit()
+    if job is not None:
+        dispatch(job)
+    return job
+
+
+def send_after_acceptance(invitation):
+    """Call after the commit of the guest's answer: queues (and commits) the confirmation and
+    starts its sending."""
+    job = confirmations.queue(invitation)
+    if job is None:
+        return None
+    db.session.commit()
+    dispatch(job)
+    return job

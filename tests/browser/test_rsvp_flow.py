@@ -22,7 +22,7 @@ from app.events.models import EventType
 from app.events.plans import create_plan
 from app.events.plan_models import PlanState
 from app.extensions import db
-from app.invitations import sending, services
+from app.invitations import sending, services, tasks
 from app.invitations.models import Invitation, Rsvp
 from app.invitations.qr import checkin_payload
 from tests.browser.conftest import PHONE
@@ -55,7 +55,7 @@ def invited(live_app, live_url, smtp_server, monkeypatch):  # noqa: F811
             guest = services.add_guest(plan, None, name=name, email=email, locale=lang)
             job = sending.queue(plan, [guest.id], "invitation", None)
             db.session.commit()
-            sending.dispatch(job)  # Celery runs eagerly in the test apps: sent over SMTP now
+            tasks.dispatch(job)  # Celery runs eagerly in the test apps: sent over SMTP now
             guest_id = guest.id
             db.session.remove()
         [received] = smtp_server.received

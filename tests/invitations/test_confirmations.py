@@ -12,7 +12,7 @@ from app.events.plan_models import PlanState
 from app.extensions import db
 from app.invitations import confirmations, services
 from app.invitations.models import MessageState, OutboxMessage, TokenKind
-from app.invitations.tasks import send_job
+from app.invitations.tasks import send_after_acceptance, send_job
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_the_confirmation_is_sent_once_however_often_the_answer_is_saved(client,
     guest = make_invitation(plan=plan)
     accept(client, guest)
     accept(client, guest)  # e.g. a change of companions
-    assert confirmations.send_after_acceptance(guest) is None
+    assert send_after_acceptance(guest) is None
     assert len(outbox()) == 1
     kinds = db.session.scalars(select(OutboxMessage.kind).where(OutboxMessage.invitation_id == guest.id)).all()
     assert kinds == ["confirmation"]
@@ -73,7 +73,7 @@ def test_a_guest_who_declines_before_the_confirmation_leaves_gets_no_code(app, p
     assert message.state == MessageState.FAILED and outbox() == []
     # Accepting again queues the confirmation again.
     guest.rsvp = "accepted"
-    assert confirmations.send_after_acceptance(guest) is not None
+    assert send_after_acceptance(guest) is not None
     assert len(outbox()) == 1
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.events.plan_models import PlanState
 from app.extensions import db
-from app.invitations import sending
+from app.invitations import sending, tasks
 from app.invitations.models import GuestStatus, Invitation, MessageState, OutboxMessage, SendJob
 from app.invitations.services import settings_for
 from app.invitations.tasks import backoff, resume_sends, send_job
@@ -98,7 +98,7 @@ def test_nothing_is_sent_for_an_event_cancelled_or_over(client_as, guests, outbo
     for path in (f"/events/plans/{plan.id}/guests/send", f"/events/plans/{plan.id}/reminders/send"):
         page = client.post(path, follow_redirects=True).get_data(as_text=True)
         assert "This event is cancelled or over" in page
-    assert sending.invite_promoted(plan, seated[:1], None) is None  # nor to a guest moved up from the waitlist
+    assert tasks.invite_promoted(plan, seated[:1], None) is None  # nor to a guest moved up from the waitlist
     assert outbox() == [] and db.session.scalar(select(func.count(SendJob.id)).where(SendJob.plan_id == plan.id)) == 0
 
 
@@ -118,7 +118,7 @@ def test_smtp_down_then_up_delivers_every_invitation_exactly_once(make_app, gues
     smtp_app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=2)
     job = queue_all(plan)
     with smtp_app.app_context(), pytest.raises(Retry):
-        sending.dispatch(job)
+        tasks.dispatch(job)
     assert sending.progress(job)["remaining"] == 5  # still queued, for the retry
     # The server comes back, but is busy at the third message: the task retries again.
     handler = Flaky(busy_at=3)
@@ -144,7 +144,7 @@ def test_a_refused_message_fails_with_its_error_and_can_be_retried(make_app, cli
     try:
         job = queue_all(plan)
         with smtp_app.app_context():
-            sending.dispatch(job)
+            tasks.dispatch(job)
         assert sending.progress(job) == {"sent": 4, "failed": 1, "unknown": 0, "remaining": 0, "total": 5, "finished": True}
         client = client_as("manager")  # managers follow the progress
         page = client.get(f"/events/plans/{plan.id}/sends/{job.id}").get_data(as_text=True)
@@ -156,7 +156,7 @@ def test_a_refused_message_fails_with_its_error_and_can_be_retried(make_app, cli
         with smtp_app.test_request_context():
             assert sending.requeue_failed(job) == 1
             db.session.commit()
-            sending.dispatch(job)
+            tasks.dispatch(job)
     finally:
         controller.stop()
     assert sending.progress(job)["sent"] == 5
@@ -211,7 +211,7 @@ def test_the_received_message_is_the_guests(make_app, guests):
     controller = server(handler)
     try:
         with make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port).app_context():
-            sending.dispatch(queue_all(plan))
+            tasks.dispatch(queue_all(plan))
     finally:
         controller.stop()
     by_address = {message["X-RcptTo"]: parsed(message) for message in handler.messages}
@@ -240,7 +240,7 @@ def test_a_hostile_name_adds_no_header_and_blocks_no_one(make_app, guests):
     controller = server(handler)
     try:
         with make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port).app_context():
-            sending.dispatch(queue_all(plan))
+            tasks.dispatch(queue_all(plan))
     finally:
         controller.stop()
     assert recipients(handler) == [guest.email for guest in seated]  # each once, nobody else
@@ -328,7 +328,7 @@ def test_a_scheduled_retry_is_not_taken_for_stuck(make_app, guests):
     smtp_app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2, SEND_STALE_AFTER=1)
     job = queue_all(plan)
     with smtp_app.app_context(), pytest.raises(Retry):
-        sending.dispatch(job)
+        tasks.dispatch(job)
     with smtp_app.app_context():
         assert sending.stuck_jobs() == []  # waiting 30 s for its retry, not stuck
 

@@ -25,17 +25,9 @@ from wtforms.validators import (
 from app.core.text import single_line
 from app.customers.models import TIERS
 from app.customers.tiering import TIER_LABELS
-from app.invitations.models import GuestStatus, Rsvp
+from app.invitations.labels import LANGUAGE_NAMES, RSVP_LABELS, STATUS_LABELS
 
-STATUS_LABELS = {
-    GuestStatus.GUEST: _l("On the list"),
-    GuestStatus.WAITLIST: _l("Waitlist"),
-    GuestStatus.FLAGGED: _l("Flagged"),
-    GuestStatus.REMOVED: _l("Removed"),
-}
-RSVP_LABELS = {Rsvp.PENDING: _l("No answer yet"), Rsvp.ACCEPTED: _l("Accepted"), Rsvp.DECLINED: _l("Declined")}
-FLAG_LABELS = {"no_consent": _l("No consent to contact"), "unreachable": _l("No e-mail, phone or WeChat")}
-LANGUAGE_CHOICES = [SelectChoice("zh", "中文"), SelectChoice("en", "English")]
+LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
 NO_TIER = "none"
 MAX_REMINDER_DAYS = 60
 

@@ -1,3 +1,4 @@
+"""The guest's answer on the RSVP page."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
@@ -5,7 +6,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from app.invitations.models import Rsvp
-from app.invitations.rsvp import DECLINE_REASON_LABELS, DECLINE_TEXT_MAX, DIETARY_MAX, NOTES_MAX  # noqa: F401
+from app.invitations.labels import DECLINE_REASON_LABELS
+from app.invitations.rsvp import DECLINE_TEXT_MAX, DIETARY_MAX, NOTES_MAX
 
 ACCEPT, DECLINE = "accept", "decline"
 

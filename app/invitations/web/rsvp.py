@@ -28,10 +28,11 @@ from app.core.http import external_url
 from app.events.calendar import guest_calendar
 from app.events.guest_text import for_guest
 from app.extensions import db, limiter
-from app.invitations import confirmations, qr, rsvp, sending, services
+from app.invitations import qr, rsvp, services, tasks
+from app.invitations.labels import DECLINE_REASON_LABELS
 from app.invitations.models import GuestStatus, Rsvp, TokenKind
-from app.invitations.rsvp_forms import ACCEPT, DECLINE_REASON_LABELS, RsvpForm
-from app.invitations.views import bp
+from app.invitations.web.blueprint import bp
+from app.invitations.web.rsvp_forms import ACCEPT, RsvpForm
 
 # One budget per client address, shared by the token routes (a page view loads its QR code too).
 rsvp_rate_limit = limiter.shared_limit(lambda: current_app.config["RSVP_RATE_LIMIT"], scope="rsvp")
@@ -108,9 +109,9 @@ def rsvp_page(token):
             (form[error.field].errors if error.field else form.form_errors).append(error.message)
         else:
             db.session.commit()
-            sending.invite_promoted(invitation.plan, promoted, None)
+            tasks.invite_promoted(invitation.plan, promoted, None)
             # A guest put on the waitlist reads so on the page itself (rsvp.closed_reason).
-            confirmations.send_after_acceptance(invitation)
+            tasks.send_after_acceptance(invitation)
             flash(_("Thank you, your answer has been saved.") if invitation.rsvp == Rsvp.ACCEPTED
                   else _("Thank you for letting us know."), "success")
             return redirect(_rsvp_url(invitation))

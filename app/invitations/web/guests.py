@@ -1,46 +1,19 @@
 """A plan's guest list: the list with its counts and filters, building it from the target
 tiers, adding guests by hand, removing and moving them; the invitation settings; the
 invitation dashboard. Planners and admins edit, managers look."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.access import roles_required
-from app.auth.models import Role
 from app.core.errors import DomainError
 from app.customers.models import Customer
-from app.customers.tiering import TIER_LABELS
-from app.events.plans import get_plan
 from app.extensions import db
-from app.invitations import dashboard, guest_list, messages, sending, services
-from app.invitations.guest_forms import (
-    FLAG_LABELS,
-    RSVP_LABELS,
-    STATUS_LABELS,
-    AddCustomerForm,
-    ContactForm,
-    GuestFilterForm,
-    SettingsForm,
-)
-from app.invitations.models import Invitation
-from app.invitations.rsvp_forms import DECLINE_REASON_LABELS
-from app.invitations.views import bp
-
-EDITORS = (Role.PLANNER, Role.ADMIN)
-VIEWERS = (Role.PLANNER, Role.MANAGER, Role.ADMIN)
-LABELS = {"tier_labels": TIER_LABELS, "status_labels": STATUS_LABELS, "rsvp_labels": RSVP_LABELS,
-          "flag_labels": FLAG_LABELS, "reason_labels": DECLINE_REASON_LABELS}
-
-
-def _plan_or_404(plan_id):
-    return get_plan(plan_id) or abort(404)
-
-
-def _invitation_or_404(plan, invitation_id):
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.plan_id != plan.id:
-        abort(404)
-    return invitation
+from app.invitations import dashboard, guest_list, messages, services, tasks
+from app.invitations.labels import LABELS, STATUS_LABELS
+from app.invitations.web.blueprint import bp
+from app.invitations.web.common import EDITORS, VIEWERS, invitation_or_404, plan_or_404
+from app.invitations.web.guest_forms import AddCustomerForm, ContactForm, GuestFilterForm, SettingsForm
 
 
 def _url_with(**changes):
@@ -63,7 +36,7 @@ def _back(plan):
 @bp.route("/events/plans/<int:plan_id>/guests")
 @roles_required(*VIEWERS)
 def guests(plan_id):
-    return _guests_page(_plan_or_404(plan_id))
+    return _guests_page(plan_or_404(plan_id))
 
 
 def _guests_page(plan, contact_form=None):
@@ -87,7 +60,7 @@ def _done(plan, message, promoted=()):
     db.session.commit()
     flash(message, "success")
     if promoted:
-        sending.invite_promoted(plan, promoted, current_user)
+        tasks.invite_promoted(plan, promoted, current_user)
         flash(_("Moved up from the waitlist: %(names)s.", names=", ".join(g.name for g in promoted)), "info")
     return _back(plan)
 
@@ -101,7 +74,7 @@ def _refused(plan, error):
 @bp.route("/events/plans/<int:plan_id>/guests/build", methods=["POST"])
 @roles_required(*EDITORS)
 def build_guests(plan_id):
-    plan = _plan_or_404(plan_id)
+    plan = plan_or_404(plan_id)
     try:
         build = guest_list.build_from_target(plan, current_user)
     except DomainError as error:
@@ -113,7 +86,7 @@ def build_guests(plan_id):
 @bp.route("/events/plans/<int:plan_id>/guests/add", methods=["POST"])
 @roles_required(*EDITORS)
 def add_customer(plan_id):
-    plan = _plan_or_404(plan_id)
+    plan = plan_or_404(plan_id)
     form = AddCustomerForm()
     customer = db.session.get(Customer, int(form.customer_id.data)) if (
         form.validate_on_submit() and form.customer_id.data.isdigit()) else None
@@ -131,7 +104,7 @@ def add_customer(plan_id):
 @bp.route("/events/plans/<int:plan_id>/guests/contact", methods=["POST"])
 @roles_required(*EDITORS)
 def add_contact(plan_id):
-    plan = _plan_or_404(plan_id)
+    plan = plan_or_404(plan_id)
     form = ContactForm()
     if form.validate_on_submit():
         try:
@@ -147,8 +120,8 @@ def add_contact(plan_id):
 
 
 def _change(plan_id, invitation_id, step, message):
-    plan = _plan_or_404(plan_id)
-    invitation = _invitation_or_404(plan, invitation_id)
+    plan = plan_or_404(plan_id)
+    invitation = invitation_or_404(plan, invitation_id)
     try:
         promoted = step(invitation, current_user) or []
     except DomainError as error:
@@ -177,7 +150,7 @@ def move_guest(plan_id, invitation_id):
 @bp.route("/events/plans/<int:plan_id>/guests/settings", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def guest_settings(plan_id):
-    plan = _plan_or_404(plan_id)
+    plan = plan_or_404(plan_id)
     settings = services.settings_for(plan)
     form = SettingsForm(obj=settings)
     if form.validate_on_submit():
@@ -202,7 +175,7 @@ def guest_settings(plan_id):
 @bp.route("/events/plans/<int:plan_id>/guests/dashboard")
 @roles_required(*VIEWERS)
 def guest_dashboard(plan_id):
-    plan = _plan_or_404(plan_id)
+    plan = plan_or_404(plan_id)
     result = dashboard.funnel(plan.id)
     return render_template(
         "invitations/dashboard.html", plan=plan, funnel=result, chart=dashboard.funnel_chart(result),
@@ -216,8 +189,8 @@ def guest_dashboard(plan_id):
 def reissue_link(plan_id, invitation_id):
     """A lost or forwarded invitation: asks first (GET), then replaces the link and shows the new one,
     rendered here rather than after a redirect so it does not travel through the session cookie."""
-    plan = _plan_or_404(plan_id)
-    invitation = _invitation_or_404(plan, invitation_id)
+    plan = plan_or_404(plan_id)
+    invitation = invitation_or_404(plan, invitation_id)
     if request.method == "GET":
         return render_template("invitations/reissue_link.html", plan=plan, invitation=invitation, link=None)
     try:
