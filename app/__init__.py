@@ -27,7 +27,7 @@ MODEL_MODULES = (
 )
 # Blueprints in registration order; each package keeps its own views.
 BLUEPRINTS = (
-    "app.core.views", "app.auth.views", "app.customers.views", "app.events.views", "app.budget.views",
+    "app.core.views", "app.auth.views", "app.customers.web", "app.events.views", "app.budget.views",
     "app.notifications.views", "app.invitations.views", "app.core.api", "app.auth.token_views", "app.customers.api", "app.events.api",
     "app.budget.api", "app.invitations.api",
 )

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.budget.labels import CATEGORY_LABELS
 from app.core.formatting import listing, money
-from app.customers.tiering import TIER_LABELS
+from app.customers.labels import TIER_LABELS
 from app.events.goal_forms import METRIC_LABELS
 from app.events.plan_forms import CHANNEL_LABELS
 from app.events.state_views import FIELD_LABELS

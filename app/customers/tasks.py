@@ -2,8 +2,9 @@ from datetime import date, datetime, timezone
 
 from app.auth.models import User
 from app.core import clock
-from app.customers import import_jobs, rfm_inputs, tiering
-from app.customers.import_parsing import ImportFileError
+from app.customers import rfm_inputs, tiering
+from app.customers.imports import jobs as import_jobs
+from app.customers.imports.reading import ImportFileError
 from app.customers.models import ImportJob
 from app.extensions import celery, db
 

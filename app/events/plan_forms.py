@@ -20,7 +20,7 @@ from wtforms.validators import (
     Optional,
 )
 
-from app.customers.forms import MultiCheckboxField
+from app.customers.web.forms import MultiCheckboxField
 from app.events.forms import TIER_CHOICES
 from app.events.plan_models import Channel
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.auth.access import roles_required
 from app.auth.models import Role
 from app.core.errors import DomainError
-from app.customers.tiering import TIER_LABELS
+from app.customers.labels import TIER_LABELS
 from app.events import services
 from app.events.forms import EventTypeForm, RecommendForm
 from app.events.models import BudgetCategory, EventType, OwnerRole, Phase

@@ -24,7 +24,7 @@ from wtforms.validators import (
 
 from app.core.text import single_line
 from app.customers.models import TIERS
-from app.customers.tiering import TIER_LABELS
+from app.customers.labels import TIER_LABELS
 from app.invitations.models import GuestStatus, Rsvp
 
 STATUS_LABELS = {

@@ -9,7 +9,7 @@ from app.auth.access import roles_required
 from app.auth.models import Role
 from app.core.errors import DomainError
 from app.customers.models import Customer
-from app.customers.tiering import TIER_LABELS
+from app.customers.labels import TIER_LABELS
 from app.events.plans import get_plan
 from app.extensions import db
 from app.invitations import dashboard, guest_list, messages, sending, services

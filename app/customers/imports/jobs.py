@@ -2,7 +2,7 @@
 
 The web request only stores an upload under the instance folder with a random
 name and creates its job: nothing in a request parses the file. The `read_upload`
-task reads its header and first rows (under the limits of import_parsing) and
+task reads its header and first rows (under the limits of reading) and
 guesses the mapping; the user confirms it; the `run_import` task then validates
 the file (reporting progress), writes it in one transaction and records the result.
 """
@@ -16,7 +16,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
-from app.customers.import_parsing import (
+from app.customers.imports.checking import ImportResult, RowError, validate_records
+from app.customers.imports.fields import KINDS
+from app.customers.imports.reading import (
     ImportFileError,
     check_extension,
     check_mapping,
@@ -26,13 +28,7 @@ from app.customers.import_parsing import (
     preview,
     records_from,
 )
-from app.customers.importing import (
-    KINDS,
-    ImportResult,
-    RowError,
-    validate_records,
-    write_records,
-)
+from app.customers.imports.writing import write_records
 from app.customers.models import ImportJob
 from app.extensions import db
 
@@ -42,16 +38,6 @@ RECENT = 50
 PREVIEW_ROWS = 10
 PREVIEW_CHARS = 100  # of each cell shown on the mapping page
 ORPHAN_AGE = timedelta(hours=1)  # a file this old without a job is deleted
-
-STATUS_LABELS = {
-    "reading": _l("Reading the file"),
-    "uploaded": _l("Waiting for the column check"),
-    "queued": _l("Queued"),
-    "validating": _l("Checking rows"),
-    "writing": _l("Writing"),
-    "done": _l("Imported"),
-    "failed": _l("Failed"),
-}
 
 
 def upload_folder():
