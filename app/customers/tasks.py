@@ -86,6 +86,8 @@ def run_import(job_id):
     finally:
         if not taken_over:  # the later run still reads the file
             import_jobs.discard_upload(job)
+    if not taken_over:
+        import_jobs.clear_staged(job_id)
     if result is not None and result.ok:
         refresh_tiers_soon()
     return job.status
@@ -97,6 +99,7 @@ def expire_stale_imports():
     and any uploaded file that no job holds. Returns how many jobs were closed."""
     count = import_jobs.expire_stale_jobs()
     db.session.commit()
+    import_jobs.clear_staged()
     import_jobs.remove_orphaned_files()
     db.session.commit()
     return count

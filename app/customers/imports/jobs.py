@@ -217,6 +217,14 @@ def finish(job, checked, attempt):
     return result
 
 
+def clear_staged(job_id=None):
+    """Delete the staged rows of a finished job, or of every closed job (housekeeping)."""
+    if job_id is None:
+        staging.clear_closed()
+    else:
+        staging.clear([job_id])
+
+
 def fail(job, code, attempt=None):
     """Record a failure of the whole file (unreadable, vanished, crashed) and delete
     what its runs staged; returns False, changing nothing but the staged rows of

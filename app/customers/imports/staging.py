@@ -8,11 +8,13 @@ only briefly (SQLite has one writer: a guest's answer waits at most its busy tim
 3. `publish`: one short transaction that first closes the job for this attempt (a run
    that lost the job to a later attempt publishes nothing), then copies the staged rows
    into customers or orders with a few set-based statements (INSERT ... SELECT ...
-   ON CONFLICT DO UPDATE), replaces the customers' tags, refreshes the RFM inputs of
-   the customers written to and deletes the staged rows.
+   ON CONFLICT DO UPDATE), replaces the customers' tags and refreshes the RFM inputs
+   of the customers written to.
+4. `clear`: the staged rows go, a chunk per committed transaction.
 
 All or nothing: a run that dies before `publish` commits leaves only staged rows,
-which the next run or `expire_stale_jobs` deletes.
+which the job's next run deletes; staged rows of a closed job (a run that died
+after publishing) go with the daily `clear_closed`.
 """
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -24,6 +26,7 @@ from app.customers.sql import upsert
 from app.extensions import db
 
 STAGE_CHUNK = 2000  # rows per staging transaction: a few milliseconds of write lock
+CLEAR_CHUNK = 5000
 
 _staged = ImportStagedRow.__table__
 _tags = ImportStagedTag.__table__
@@ -49,6 +52,24 @@ def discard(job_id, session=None, attempt=None):
     for table in (_staged, _tags):
         mine = table.c.job_id == job_id
         session.execute(delete(table).where(mine if attempt is None else mine & (table.c.attempt == attempt)))
+
+
+def clear(job_ids):
+    """Delete the staged rows of these jobs (a list or a SELECT of ids), CLEAR_CHUNK
+    rows per committed transaction of its own session."""
+    with Session(db.engine) as session:
+        for table in (_staged, _tags):
+            while True:
+                chunk = select(table.c.id).where(table.c.job_id.in_(job_ids)).limit(CLEAR_CHUNK)
+                if not session.execute(delete(table).where(table.c.id.in_(chunk))).rowcount:
+                    break
+                session.commit()
+        session.commit()
+
+
+def clear_closed():
+    """Delete the staged rows of finished jobs (a run that died after publishing)."""
+    clear(select(ImportJob.id).where(ImportJob.status.in_(("done", "failed"))))
 
 
 def stage(job_id, attempt, checked):
@@ -98,7 +119,6 @@ def publish(job_id, attempt, kind, columns):
     else:
         updated, touched = _publish_orders(mine, columns)
     rfm_inputs.refresh(touched)
-    discard(job_id)
     db.session.expire_all()  # ORM objects loaded before now show the published values
     return ImportResult(created=rows - updated, updated=updated, rows=rows)
 
