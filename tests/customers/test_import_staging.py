@@ -155,30 +155,37 @@ def test_guests_keep_writing_while_a_big_import_runs(celery_worker_app, write_cs
         job_id = queued_job(path)
         user_id = auth_services.create_user("guest-writer@example.com", "Writer", "long-enough", ["planner"]).id
         db.session.commit()
-    producer = subprocess.Popen([sys.executable, "-c", PRODUCER.format(job_id=job_id)], cwd=Path(__file__).parents[2],
-                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    refused, waits, writes = [], [], 0
-    with app.app_context():
-        while producer.poll() is None:
-            started = time.monotonic()
-            try:
-                with Session(db.engine) as session:  # its own connection: the app's busy_timeout of 5 s
-                    session.execute(update(User).where(User.id == user_id).values(name=f"Writer {writes}"))
-                    session.commit()
-                writes += 1
-            except OperationalError as error:
-                refused.append(str(error))
-            waits.append(time.monotonic() - started)
-            time.sleep(WRITER_TICK)
-    output, errors = producer.communicate()
-    assert producer.returncode == 0, errors[-3000:]
-    assert output.strip().splitlines()[-1] == "done"
-    assert refused == [] and writes > 10
-    print(f"{writes} writes during the import, the longest waited {max(waits) * 1000:.0f} ms")
-    with app.app_context():
-        job = db.session.get(ImportJob, job_id)
-        assert (job.created_count, job.processed_rows) == (20000, 20000)
-        assert count(Customer) == 20000 and count(CustomerTag) == 40000 and count(ImportStagedRow) == 0
+    try:
+        producer = subprocess.Popen([sys.executable, "-c", PRODUCER.format(job_id=job_id)], cwd=Path(__file__).parents[2],
+                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        refused, waits, writes = [], [], 0
+        with app.app_context():
+            while producer.poll() is None:
+                started = time.monotonic()
+                try:
+                    with Session(db.engine) as session:  # its own connection: the app's busy_timeout of 5 s
+                        session.execute(update(User).where(User.id == user_id).values(name=f"Writer {writes}"))
+                        session.commit()
+                    writes += 1
+                except OperationalError as error:
+                    refused.append(str(error))
+                waits.append(time.monotonic() - started)
+                time.sleep(WRITER_TICK)
+        output, errors = producer.communicate()
+        assert producer.returncode == 0, errors[-3000:]
+        assert output.strip().splitlines()[-1] == "done"
+        assert refused == [] and writes > 10
+        print(f"{writes} writes during the import, the longest waited {max(waits) * 1000:.0f} ms")
+        with app.app_context():
+            job = db.session.get(ImportJob, job_id)
+            assert (job.created_count, job.processed_rows) == (20000, 20000)
+            assert count(Customer) == 20000 and count(CustomerTag) == 40000 and count(ImportStagedRow) == 0
+    finally:  # the worker's SQLite database is shared by the tests of a run
+        with app.app_context():
+            for model in (CustomerTag, Customer, ImportStagedTag, ImportStagedRow, ImportJob):
+                db.session.execute(model.__table__.delete())
+            db.session.execute(User.__table__.delete().where(User.id == user_id))
+            db.session.commit()
 
 
 def test_housekeeping_deletes_what_a_finished_job_left_staged(app, write_csv, monkeypatch):
