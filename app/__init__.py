@@ -27,7 +27,7 @@ MODEL_MODULES = (
 )
 # Blueprints in registration order; each package keeps its own views.
 BLUEPRINTS = (
-    "app.core.web", "app.auth.web", "app.customers.views", "app.events.web", "app.budget.web",
+    "app.core.web", "app.auth.web", "app.customers.web", "app.events.web", "app.budget.web",
     "app.notifications.web", "app.invitations.web", "app.core.api", "app.auth.web.tokens", "app.customers.api", "app.events.api",
     "app.budget.api", "app.invitations.api",
 )

@@ -9,8 +9,10 @@ from flask_babel import gettext as _
 
 from app.core.errors import DomainError
 from app.customers import tiering
-from app.customers.import_parsing import guess_mapping, import_file, preview
-from app.customers.importing import FIELD_LABELS, KINDS
+from app.customers.imports.fields import KINDS
+from app.customers.imports.importer import import_file
+from app.customers.imports.reading import guess_mapping, preview
+from app.customers.labels import FIELD_LABELS, TIER_LABELS
 from app.customers.tasks import refresh_tiers_soon
 from app.extensions import db
 
@@ -129,4 +131,4 @@ def tiers(as_of, lang):
         db.session.commit()
         click.echo(_("Tiered %(count)d customers as of %(day)s.", count=run.customer_count, day=run.as_of.isoformat()))
         for tier, count in tiering.tier_counts(run).items():
-            click.echo(f"  {tiering.TIER_LABELS[tier]}: {count}")
+            click.echo(f"  {TIER_LABELS[tier]}: {count}")

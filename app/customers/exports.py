@@ -13,8 +13,7 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
 from app.core.spreadsheets import csv_row, xlsx_row
-from app.customers.forms import CHANNEL_LABELS
-from app.customers.tiering import LIFECYCLE_LABELS, TIER_LABELS
+from app.customers.labels import CHANNEL_LABELS, LIFECYCLE_LABELS, TIER_LABELS
 
 BATCH = 1000
 

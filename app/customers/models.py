@@ -325,3 +325,53 @@ class ImportJob(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     finished_at: Mapped[datetime | None]
+    # Each run of the job counts one up; only the run holding the latest number publishes.
+    attempt: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class ImportStagedRow(db.Model):
+    """A checked row of an import job waiting to be published: written in short
+    transactions of their own, then copied into customers or orders by a few
+    set-based statements in one short transaction (see imports.staging). Rows of a
+    run that died are deleted when the job runs again or is closed."""
+
+    __tablename__ = "import_staged_rows"
+    __table_args__ = (Index("ix_import_staged_rows_job", "job_id", "attempt"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("import_jobs.id", ondelete="CASCADE"))
+    attempt: Mapped[int]
+    external_id: Mapped[str] = mapped_column(String(64))
+    # customers
+    name: Mapped[str | None] = mapped_column(String(200))
+    company: Mapped[str | None] = mapped_column(String(200))
+    industry: Mapped[str | None] = mapped_column(String(64))
+    contact_person: Mapped[str | None] = mapped_column(String(100))
+    contact_title: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    wechat_id: Mapped[str | None] = mapped_column(String(64))
+    city: Mapped[str | None] = mapped_column(String(64))
+    preferred_channel: Mapped[str | None] = mapped_column(String(16))
+    preferred_language: Mapped[str | None] = mapped_column(String(5))
+    registered_on: Mapped[date | None] = mapped_column(Date)
+    consent: Mapped[bool | None]
+    # orders
+    customer_id: Mapped[int | None]
+    ordered_on: Mapped[date | None] = mapped_column(Date)
+    amount: Mapped[Decimal | None] = mapped_column(MONEY)
+    product: Mapped[str | None] = mapped_column(String(200))
+    channel: Mapped[str | None] = mapped_column(String(64))
+
+
+class ImportStagedTag(db.Model):
+    """A tag of a staged customer row (the file's tags replace the customer's)."""
+
+    __tablename__ = "import_staged_tags"
+    __table_args__ = (Index("ix_import_staged_tags_job", "job_id", "attempt"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("import_jobs.id", ondelete="CASCADE"))
+    attempt: Mapped[int]
+    external_id: Mapped[str] = mapped_column(String(64))
+    tag: Mapped[str] = mapped_column(String(64))

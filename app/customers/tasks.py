@@ -2,8 +2,9 @@ from datetime import date, datetime, timezone
 
 from app.auth.models import User
 from app.core import clock
-from app.customers import import_jobs, rfm_inputs, tiering
-from app.customers.import_parsing import ImportFileError
+from app.customers import rfm_inputs, tiering
+from app.customers.imports import jobs as import_jobs
+from app.customers.imports.reading import ImportFileError
 from app.customers.models import ImportJob
 from app.extensions import celery, db
 
@@ -54,11 +55,14 @@ def read_upload(job_id):
 @celery.task
 def run_import(job_id):
     """Validate and write an uploaded file of customers or orders, all or nothing.
-    Safe to run twice: only a queued job runs."""
-    job = db.session.get(ImportJob, job_id)
-    if job is None or job.status != "queued":
+    Safe to run twice: only a queued job runs, or one whose worker died (delivered
+    again, it starts over); of two runs of one job, only the later publishes."""
+    attempt = import_jobs.start(job_id)
+    if attempt is None:
         return None
+    job = db.session.get(ImportJob, job_id)
     progress = import_jobs.JobProgress(job.id)
+    taken_over = False
     try:
         with import_jobs.check(job, progress) as checked:
             # Validation only read: end that read transaction before writing
@@ -66,20 +70,24 @@ def run_import(job_id):
             db.session.commit()
             if not checked.error_count:
                 progress.set(status="writing")
-            result = import_jobs.finish(job, checked)
+            result = import_jobs.finish(job, checked, attempt)
+        taken_over = result is None
         db.session.commit()
     except ImportFileError as error:
         db.session.rollback()
-        import_jobs.fail(job, error.code)
+        taken_over = not import_jobs.fail(job, error.code, attempt)
         db.session.commit()
         result = None
     except Exception:
         db.session.rollback()
-        import_jobs.fail(job, "internal_error")
+        taken_over = not import_jobs.fail(job, "internal_error", attempt)
         db.session.commit()
         raise
     finally:
-        import_jobs.discard_upload(job)
+        if not taken_over:  # the later run still reads the file
+            import_jobs.discard_upload(job)
+    if not taken_over:
+        import_jobs.clear_staged(job_id)
     if result is not None and result.ok:
         refresh_tiers_soon()
     return job.status
@@ -91,6 +99,7 @@ def expire_stale_imports():
     and any uploaded file that no job holds. Returns how many jobs were closed."""
     count = import_jobs.expire_stale_jobs()
     db.session.commit()
+    import_jobs.clear_staged()
     import_jobs.remove_orphaned_files()
     db.session.commit()
     return count

@@ -54,21 +54,8 @@ LIFECYCLE_NEW_DAYS = 90
 LIFECYCLE_GROWTH_DAYS = 365
 LIFECYCLE_CHURN_DAYS = 90
 
-TIER_LABELS = {
-    Tier.HIGH_VALUE: _l("High-value"),
-    Tier.CHURN_RISK: _l("Churn-risk"),
-    Tier.NEW: _l("Newly active"),
-    Tier.GROWTH: _l("Growth potential"),
-    Tier.GENERAL: _l("General"),
-}
 # Target shares of seed 000 (general has none).
 TARGET_SHARES = {Tier.HIGH_VALUE: 15, Tier.GROWTH: 30, Tier.NEW: 25, Tier.CHURN_RISK: 30}
-LIFECYCLE_LABELS = {
-    Lifecycle.NEW: _l("New"),
-    Lifecycle.GROWTH: _l("Growing"),
-    Lifecycle.MATURE: _l("Mature"),
-    Lifecycle.CHURN_RISK: _l("At risk of churn"),
-}
 
 
 def current_rules():

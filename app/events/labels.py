@@ -3,7 +3,7 @@ roles, budget categories, plan and task states, channels, goal metrics and plan 
 PLAN_LABELS are the dicts the templates get."""
 from flask_babel import lazy_gettext as _l
 
-from app.customers.tiering import TIER_LABELS
+from app.customers.labels import TIER_LABELS
 from app.events.models import BudgetCategory, OwnerRole, Phase
 from app.events.plan_models import Channel, GoalMetric, PlanState, TaskStatus
 from app.events.plans import EDITABLE_STATES, TEMPLATE_STEPS

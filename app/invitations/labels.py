@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from app.customers.tiering import TIER_LABELS
+from app.customers.labels import TIER_LABELS
 from app.invitations.models import (
     CANCELLATION,
     CONFIRMATION,

@@ -9,8 +9,10 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.core import clock
-from app.customers import api as customers_api
-from app.customers import importing, tiering
+from app.customers import labels, tiering
+from app.customers.api import bulk as bulk_api
+from app.customers.api import openapi as api_openapi
+from app.customers.imports import fields
 from app.customers.models import Customer, Order
 from app.extensions import db, limiter
 from tests.conftest import new_api
@@ -27,7 +29,7 @@ def api(app):
 def queued(monkeypatch):
     """Records tier recomputations queued by the API instead of running them."""
     calls = []
-    monkeypatch.setattr(customers_api, "refresh_tiers_soon", lambda: calls.append(True))
+    monkeypatch.setattr(bulk_api, "refresh_tiers_soon", lambda: calls.append(True))
     return calls
 
 
@@ -283,16 +285,16 @@ def test_malformed_json_is_400_with_a_clear_message(api, queued, body, words):
 
 
 def test_too_many_records_is_413(api, queued):
-    records = [{"external_id": f"C{n}", "name": "x"} for n in range(customers_api.MAX_RECORDS + 1)]
+    records = [{"external_id": f"C{n}", "name": "x"} for n in range(bulk_api.MAX_RECORDS + 1)]
     response = api.post("/api/v1/customers/bulk", json={"customers": records})
     assert response.status_code == 413 and "5000" in response.json["error"]
     assert customer_count() == 0
-    ok = api.post("/api/v1/customers/bulk", json={"customers": records[:customers_api.MAX_RECORDS]})
-    assert ok.json == {"created": customers_api.MAX_RECORDS, "updated": 0}
+    ok = api.post("/api/v1/customers/bulk", json={"customers": records[:bulk_api.MAX_RECORDS]})
+    assert ok.json == {"created": bulk_api.MAX_RECORDS, "updated": 0}
 
 
 def test_too_large_a_body_is_413_in_json(api, monkeypatch):
-    monkeypatch.setattr(customers_api, "MAX_BODY_BYTES", 100)
+    monkeypatch.setattr(bulk_api, "MAX_BODY_BYTES", 100)
     response = api.post("/api/v1/customers/bulk", json={"customers": [{"external_id": "C1", "name": "x" * 200}]})
     assert response.status_code == 413 and response.is_json and response.json["status"] == 413
 
@@ -313,7 +315,7 @@ class Localised:
 
 @pytest.mark.parametrize("language, expected", [("zh-CN,zh;q=0.9", "需要填写。"), ("en-GB,en;q=0.8", "A value is required.")])
 def test_error_messages_follow_accept_language(api, queued, monkeypatch, language, expected):
-    monkeypatch.setitem(importing.ERROR_MESSAGES, "required", Localised())
+    monkeypatch.setitem(labels.ERROR_MESSAGES, "required", Localised())
     response = api.post("/api/v1/customers/bulk", json={"customers": [{"external_id": "C1"}]},
                         headers={"Accept-Language": language})
     assert response.json["errors"][0]["message"] == expected
@@ -324,7 +326,7 @@ def test_messages_use_the_catalogue_of_the_language(app, api, queued, language, 
     response = api.post("/api/v1/customers/bulk", json={"customers": [{"external_id": "C1", "name": "x", "email": "@"}]},
                         headers={"Accept-Language": language})
     with app.test_request_context(), force_locale(locale):
-        assert response.json["errors"][0]["message"] == str(importing.ERROR_MESSAGES["invalid_email"])
+        assert response.json["errors"][0]["message"] == str(labels.ERROR_MESSAGES["invalid_email"])
 
 
 def test_post_needs_no_csrf_token_but_a_token(make_app, app):
@@ -367,14 +369,14 @@ def test_rate_limit_counts_per_token_across_endpoints(limited_app):
 
 def test_records_schema_lists_the_import_fields():
     """The OpenAPI text documents exactly the fields the importer takes."""
-    schemas = customers_api.OPENAPI["components"]["schemas"]
-    assert tuple(schemas["CustomerRecord"]["properties"]) == importing.CUSTOMER_FIELDS
-    assert tuple(schemas["OrderRecord"]["properties"]) == importing.ORDER_FIELDS
+    schemas = api_openapi.OPENAPI["components"]["schemas"]
+    assert tuple(schemas["CustomerRecord"]["properties"]) == fields.CUSTOMER_FIELDS
+    assert tuple(schemas["OrderRecord"]["properties"]) == fields.ORDER_FIELDS
 
 
 def test_customer_schema_lists_every_field_the_api_sends(api, tiered):
     body = api.get("/api/v1/customers/BIG").json
-    assert set(body) == set(customers_api.OPENAPI["components"]["schemas"]["Customer"]["properties"])
+    assert set(body) == set(api_openapi.OPENAPI["components"]["schemas"]["Customer"]["properties"])
     assert json.dumps(body)  # plain JSON types only
 
 

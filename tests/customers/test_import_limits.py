@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from app.customers.import_parsing import ImportFileError, _unique_headers, check_workbook, preview
+from app.customers.imports.reading import ImportFileError, _unique_headers, check_workbook, preview
 
 SECONDS = 10  # of CPU time, generous (tracemalloc slows Python down); the files once took minutes
 MEGABYTES = 64  # the 1 GB workbook once took 3.2 GB

@@ -14,7 +14,7 @@ from sqlalchemy import update
 from app import create_app
 from app.auth import services as auth_services
 from app.auth.models import User
-from app.customers import import_jobs
+from app.customers.imports import jobs as import_jobs
 from app.customers.models import ImportJob
 from app.customers.tasks import expire_stale_imports, read_upload
 from app.extensions import db

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth import services as auth_services
-from app.customers import import_jobs, importing
+from app.customers.imports import checking, fields
+from app.customers.imports import jobs as import_jobs
 from app.customers.models import Customer, ImportJob, Order
 from app.customers.tasks import run_import
 from app.extensions import db
@@ -60,10 +61,10 @@ def test_upload_preview_confirm_and_result(client_as, customers_csv, app):
     assert "我的客户" not in stored.name and stored.suffix == ".csv"
 
     page = planner.get(response.location).get_data(as_text=True)
-    assert [selected(page, i) for i in range(len(CUSTOMER_HEADER))] == list(importing.CUSTOMER_FIELDS)
+    assert [selected(page, i) for i in range(len(CUSTOMER_HEADER))] == list(fields.CUSTOMER_FIELDS)
     assert 'data-testid="preview"' in page and "星河科技有限公司" in page and "Blue Ocean Ltd" in page
 
-    result = confirm(planner, job.id, importing.CUSTOMER_FIELDS)
+    result = confirm(planner, job.id, fields.CUSTOMER_FIELDS)
     assert result.status_code == 302 and result.location == f"/customers/imports/{job.id}"
     db.session.expire_all()
     assert (job.status, job.total_rows, job.created_count, job.updated_count, job.error_count) == ("done", 3, 3, 0, 0)
@@ -105,7 +106,7 @@ def test_bad_rows_fail_the_job_and_every_error_is_shown(client_as, write_xlsx, m
         ["O3", "C001", "15.07.2024", 5, None, None],
     ], name="orders.xlsx")
     job_id = job_id_of(upload(planner, path, kind="orders"))
-    confirm(planner, job_id, importing.ORDER_FIELDS)
+    confirm(planner, job_id, fields.ORDER_FIELDS)
     job = db.session.get(ImportJob, job_id)
     assert (job.status, job.error_count, job.created_count) == ("failed", 3, 0)
     assert job.errors == [
@@ -201,7 +202,7 @@ def test_progress_endpoint_reports_the_job(client_as):
 
 
 def test_the_task_reports_progress_then_writes(app, client_as, write_csv, monkeypatch):
-    monkeypatch.setattr(importing, "BATCH_SIZE", 2)
+    monkeypatch.setattr(checking, "BATCH_SIZE", 2)
     reported = []
     original = import_jobs.JobProgress.set
     monkeypatch.setattr(import_jobs.JobProgress, "set", lambda self, **values: (reported.append(values),
@@ -237,8 +238,8 @@ def test_the_task_runs_a_job_once_and_survives_a_vanished_file(app, client_as, c
 def test_confirming_a_finished_job_again_changes_nothing(client_as, customers_csv):
     planner = client_as("planner")
     job_id = job_id_of(upload(planner, customers_csv))
-    confirm(planner, job_id, importing.CUSTOMER_FIELDS)
-    again = confirm(planner, job_id, importing.CUSTOMER_FIELDS)
+    confirm(planner, job_id, fields.CUSTOMER_FIELDS)
+    again = confirm(planner, job_id, fields.CUSTOMER_FIELDS)
     assert again.status_code == 302
     assert db.session.get(ImportJob, job_id).created_count == 3
 
@@ -330,7 +331,7 @@ def test_upload_checks_csrf_and_refuses_an_oversized_body_early(client_as, make_
 def test_abandoned_imports_are_closed_and_their_files_deleted(app, tmp_path):
     from datetime import UTC, datetime, timedelta
 
-    from app.customers import import_jobs
+    from app.customers.imports import jobs as import_jobs
     from app.customers.models import ImportJob
     from app.customers.tasks import expire_stale_imports
     from app.extensions import db

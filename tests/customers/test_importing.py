@@ -7,17 +7,19 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.core.errors import DomainError
-from app.customers import importing
-from app.customers.import_parsing import (
+from app.customers import labels
+from app.customers.imports import checking, fields, values
+from app.customers.imports.checking import RowError
+from app.customers.imports.importer import import_file, import_records
+from app.customers.imports.reading import (
     ImportFileError,
     check_mapping,
     guess_mapping,
-    import_file,
     match_header,
     open_table,
     preview,
 )
-from app.customers.importing import InvalidValue, RowError, import_records
+from app.customers.imports.values import InvalidValue
 from app.customers.models import Customer, CustomerTag, Order
 from app.extensions import db
 from tests.customers.conftest import CUSTOMER_HEADER, ORDER_HEADER
@@ -26,19 +28,19 @@ from tests.customers.conftest import CUSTOMER_HEADER, ORDER_HEADER
 
 
 def test_chinese_customer_headers_match_every_field():
-    assert guess_mapping("customers", CUSTOMER_HEADER) == dict(zip(CUSTOMER_HEADER, importing.CUSTOMER_FIELDS))
+    assert guess_mapping("customers", CUSTOMER_HEADER) == dict(zip(CUSTOMER_HEADER, fields.CUSTOMER_FIELDS))
 
 
 def test_english_customer_headers_match_every_field():
     headers = ["Customer ID", "Name", "Company", "Industry", "Contact", "Title", "E-mail", "Mobile", "WeChat",
                "City", "Preferred channel", "Language", "Registration date", "Tags", "Consent"]
-    assert guess_mapping("customers", headers) == dict(zip(headers, importing.CUSTOMER_FIELDS))
+    assert guess_mapping("customers", headers) == dict(zip(headers, fields.CUSTOMER_FIELDS))
 
 
 def test_order_headers_match_in_both_languages():
-    assert guess_mapping("orders", ORDER_HEADER) == dict(zip(ORDER_HEADER, importing.ORDER_FIELDS))
+    assert guess_mapping("orders", ORDER_HEADER) == dict(zip(ORDER_HEADER, fields.ORDER_FIELDS))
     english = ["Order ID", "Customer ID", "Order date", "Amount", "Product", "Sales channel"]
-    assert guess_mapping("orders", english) == dict(zip(english, importing.ORDER_FIELDS))
+    assert guess_mapping("orders", english) == dict(zip(english, fields.ORDER_FIELDS))
 
 
 @pytest.mark.parametrize("header, field", [
@@ -66,14 +68,14 @@ def test_a_field_is_matched_once_only():
 
 
 def test_every_synonym_names_a_known_field():
-    from app.customers.import_parsing import HEADER_SYNONYMS
+    from app.customers.imports.reading import HEADER_SYNONYMS
 
     for kind, synonyms in HEADER_SYNONYMS.items():
-        assert set(synonyms) == set(importing.FIELDS[kind])
+        assert set(synonyms) == set(fields.FIELDS[kind])
 
 
 def test_mapping_must_cover_required_fields_once(app):
-    check_mapping("orders", dict(zip(ORDER_HEADER, importing.ORDER_FIELDS)))
+    check_mapping("orders", dict(zip(ORDER_HEADER, fields.ORDER_FIELDS)))
     with pytest.raises(DomainError, match="Order date, Amount"):
         check_mapping("orders", {"订单号": "external_id", "客户编号": "customer_external_id"})
     with pytest.raises(DomainError, match="one column only: Name"):
@@ -99,13 +101,13 @@ def test_mapping_must_cover_required_fields_once(app):
     (date(2024, 7, 15), date(2024, 7, 15)),
 ])
 def test_parse_date_accepts(raw, expected):
-    assert importing.parse_date(raw) == expected
+    assert values.parse_date(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["15/07/2024", "2024-02-30", "2024-13-01", "July 15", "2024-07", "45488", 45488.5, True])
 def test_parse_date_refuses(raw):
     with pytest.raises(InvalidValue) as caught:
-        importing.parse_date(raw)
+        values.parse_date(raw)
     assert caught.value.code == "invalid_date"
 
 
@@ -123,7 +125,7 @@ def test_parse_date_refuses(raw):
     (Decimal("3.1"), "3.10"),
 ])
 def test_parse_amount_accepts(raw, expected):
-    amount = importing.parse_amount(raw)
+    amount = values.parse_amount(raw)
     assert isinstance(amount, Decimal) and amount == Decimal(expected) and str(amount) == expected
 
 
@@ -143,7 +145,7 @@ def test_parse_amount_accepts(raw, expected):
 ])
 def test_parse_amount_refuses(raw, code):
     with pytest.raises(InvalidValue) as caught:
-        importing.parse_amount(raw)
+        values.parse_amount(raw)
     assert caught.value.code == code
 
 
@@ -161,21 +163,21 @@ def test_parse_amount_refuses(raw, code):
     ("001 415 555 0100", "+14155550100"),
 ])
 def test_parse_phone_accepts(raw, expected):
-    assert importing.parse_phone(raw) == expected
+    assert values.parse_phone(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["12812345678", "1381234567", "138123456789", "12345", "phone", "+86 12345", "010-123"])
 def test_parse_phone_refuses(raw):
     with pytest.raises(InvalidValue) as caught:
-        importing.parse_phone(raw)
+        values.parse_phone(raw)
     assert caught.value.code == "invalid_phone"
 
 
 def test_parse_email():
-    assert importing.parse_email(" Wang@Example.COM ") == "Wang@example.com"
+    assert values.parse_email(" Wang@Example.COM ") == "Wang@example.com"
     for bad in ("wang", "wang@", "wang@@example.com", "王@", "a b@example.com"):
         with pytest.raises(InvalidValue) as caught:
-            importing.parse_email(bad)
+            values.parse_email(bad)
         assert caught.value.code == "invalid_email"
 
 
@@ -185,24 +187,24 @@ def test_parse_email():
     ("拜访", "visit"), ("上门", "visit"),
 ])
 def test_parse_channel(raw, expected):
-    assert importing.parse_channel(raw) == expected
+    assert values.parse_channel(raw) == expected
 
 
 def test_parse_channel_refuses_unknown():
     with pytest.raises(InvalidValue) as caught:
-        importing.parse_channel("飞鸽传书")
+        values.parse_channel("飞鸽传书")
     assert caught.value.code == "invalid_channel"
 
 
 @pytest.mark.parametrize("raw, expected", [("zh", "zh"), ("中文", "zh"), ("zh-CN", "zh"), ("Chinese", "zh"),
                                            ("en", "en"), ("英文", "en"), ("English", "en")])
 def test_parse_language(raw, expected):
-    assert importing.parse_language(raw) == expected
+    assert values.parse_language(raw) == expected
 
 
 def test_parse_language_refuses_unknown():
     with pytest.raises(InvalidValue) as caught:
-        importing.parse_language("fr")
+        values.parse_language("fr")
     assert caught.value.code == "invalid_language"
 
 
@@ -211,19 +213,19 @@ def test_parse_language_refuses_unknown():
     (True, True), ("no", False), ("FALSE", False), ("0", False), (0, False), ("否", False), ("不同意", False),
 ])
 def test_parse_consent(raw, expected):
-    assert importing.parse_consent(raw) is expected
+    assert values.parse_consent(raw) is expected
 
 
 def test_parse_consent_refuses_other_words():
     with pytest.raises(InvalidValue) as caught:
-        importing.parse_consent("maybe")
+        values.parse_consent("maybe")
     assert caught.value.code == "invalid_consent"
 
 
 def test_parse_tags_splits_on_every_separator():
-    assert importing.parse_tags("制造业，成长期;*经理；a、b|c, a ,") == ["制造业", "成长期", "*经理", "a", "b", "c"]
+    assert values.parse_tags("制造业，成长期;*经理；a、b|c, a ,") == ["制造业", "成长期", "*经理", "a", "b", "c"]
     with pytest.raises(InvalidValue):
-        importing.parse_tags("x" * 65)
+        values.parse_tags("x" * 65)
 
 
 def test_row_errors_keep_a_code_and_translate_it_when_read(app):
@@ -231,7 +233,7 @@ def test_row_errors_keep_a_code_and_translate_it_when_read(app):
     assert RowError.from_dict(error.as_dict()) == error
     assert error.as_dict() == {"line": 4, "column": "金额", "code": "invalid_amount", "value": "abc"}
     assert error.message.startswith("Not an amount")
-    for code in importing.ERROR_MESSAGES:
+    for code in labels.ERROR_MESSAGES:
         with force_locale("zh"):
             assert RowError(1, "x", code).message
 
@@ -316,7 +318,7 @@ def test_orders_of_unknown_customers_are_refused(app, make_customer):
 
 
 def test_errors_beyond_the_cap_are_counted_not_kept(app, monkeypatch):
-    monkeypatch.setattr(importing, "BATCH_SIZE", 7)
+    monkeypatch.setattr(checking, "BATCH_SIZE", 7)
     records = [(line, {"external_id": f"C{line}", "name": ""}) for line in range(2, 52)]
     result = import_records("customers", records, max_errors=10)
     assert result.error_count == 50 and len(result.errors) == 10
@@ -325,7 +327,7 @@ def test_errors_beyond_the_cap_are_counted_not_kept(app, monkeypatch):
 
 
 def test_batches_are_all_or_nothing_across_batch_boundaries(app, monkeypatch):
-    monkeypatch.setattr(importing, "BATCH_SIZE", 3)
+    monkeypatch.setattr(checking, "BATCH_SIZE", 3)
     calls = []
     good = [(line, {"external_id": f"C{line}", "name": f"n{line}"}) for line in range(2, 12)]
     bad = good[:8] + [(10, {"external_id": "C10", "name": ""})] + good[9:]

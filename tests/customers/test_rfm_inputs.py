@@ -10,7 +10,7 @@ from sqlalchemy import Numeric, and_, case, cast, func, literal, or_, select
 
 from app.core import clock
 from app.customers import rfm_inputs, tiering
-from app.customers.importing import import_records
+from app.customers.imports.importer import import_records
 from app.customers.models import (
     Customer,
     Interaction,

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.core import clock
 from app.customers import tiering
 from app.customers.models import Tier, TierRun
-from app.customers.tier_views import tier_shares
+from app.customers.web.tiers import tier_shares
 from app.extensions import db
 
 TODAY = clock.today()

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from app.budget.labels import CATEGORY_LABELS, SECTION_LABELS
 from app.core.formatting import listing, money
-from app.customers.tiering import TIER_LABELS
+from app.customers.labels import TIER_LABELS
 from app.events.labels import CHANNEL_LABELS, FIELD_LABELS, METRIC_LABELS, PHASE_LABELS, ROLE_LABELS
 
 TEXT_SHOWN = 160  # characters of a long text shown before and after

@@ -20,7 +20,7 @@ from wtforms.validators import (
     Optional,
 )
 
-from app.customers.forms import MultiCheckboxField
+from app.customers.web.forms import MultiCheckboxField
 from app.events.labels import CHANNEL_LABELS
 from app.events.web.type_forms import TIER_CHOICES
 

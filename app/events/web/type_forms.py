@@ -4,8 +4,8 @@ from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.customers.forms import MultiCheckboxField
-from app.customers.tiering import TIER_LABELS
+from app.customers.labels import TIER_LABELS
+from app.customers.web.forms import MultiCheckboxField
 
 TIER_CHOICES = [SelectChoice(tier.value, label) for tier, label in TIER_LABELS.items()]
 

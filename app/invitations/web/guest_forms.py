@@ -24,7 +24,7 @@ from wtforms.validators import (
 
 from app.core.text import single_line
 from app.customers.models import TIERS
-from app.customers.tiering import TIER_LABELS
+from app.customers.labels import TIER_LABELS
 from app.invitations.labels import LANGUAGE_NAMES, RSVP_LABELS, STATUS_LABELS
 
 LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]

@@ -22,19 +22,16 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 
 from app.core.errors import DomainError
-from app.customers.importing import (
-    ERROR_MESSAGES,
-    FIELD_LABELS,
+from app.customers.imports.fields import (
     FIELDS,
     MAX_COLUMNS,
-    MAX_ERRORS,
     MAX_HEADER_CHARS,
     MAX_LINE_CHARS,
     MAX_SHARED_STRINGS,
     MAX_XLSX_MB,
     REQUIRED,
-    import_records,
 )
+from app.customers.labels import ERROR_MESSAGES, FIELD_LABELS
 
 CSV_EXTENSIONS = ("csv", "txt", "tsv")
 EXCEL_EXTENSIONS = ("xlsx", "xlsm")
@@ -380,16 +377,3 @@ def records_from(table, mapping):
 def column_names(mapping):
     """{field: header}, so errors name the file's own columns."""
     return {name: header for header, name in mapping.items() if name}
-
-
-def import_file(kind, path, mapping=None, *, progress=None, max_errors=MAX_ERRORS):
-    """Import a CSV or XLSX file through import_records; the caller commits.
-
-    `mapping` is {header: field or ''}, the automatic match by default;
-    `progress(phase, rows_done, estimated_rows)` is called after each batch."""
-    with open_table(path) as table:
-        mapping = guess_mapping(kind, table.headers) if mapping is None else mapping
-        check_mapping(kind, mapping)
-        report = (lambda phase, done: progress(phase, done, table.estimated_rows)) if progress else None
-        return import_records(kind, records_from(table, mapping), progress=report,
-                              column_names=column_names(mapping), max_errors=max_errors)

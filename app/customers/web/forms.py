@@ -16,20 +16,8 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core import clock
-from app.customers.models import Channel, Tier, TierRules
-from app.customers.tiering import LIFECYCLE_LABELS, TIER_LABELS
-
-CHANNEL_LABELS = {
-    Channel.WECHAT: _l("WeChat"),
-    Channel.COMMUNITY: _l("Community group"),
-    Channel.SMS: _l("SMS"),
-    Channel.EMAIL: _l("E-mail"),
-    Channel.PHONE: _l("Phone"),
-    Channel.VISIT: _l("Visit"),
-}
-
-# "high-value, churn-risk, newly active, growth potential": the order the rules are tried in.
-PRECEDENCE_LABELS = [label for tier, label in TIER_LABELS.items() if tier != Tier.GENERAL]
+from app.customers.labels import LIFECYCLE_LABELS, TIER_LABELS
+from app.customers.models import Tier, TierRules
 
 MAX_DAYS = 36500
 MAX_COUNT = 100000

@@ -12,14 +12,15 @@ from app.core import clock
 from app.core.errors import DomainError
 from app.core.http import safe_next_url
 from app.customers import tiering
-from app.customers.blueprint import bp
 from app.customers.charts import share_chart
-from app.customers.forms import PRECEDENCE_LABELS, RecomputeForm, TierRulesForm
+from app.customers.labels import PRECEDENCE_LABELS, TIER_LABELS
 from app.customers.models import Tier, TierAssignment, TierRun
 from app.customers.tasks import recompute_tiers
+from app.customers.web.blueprint import bp
+from app.customers.web.common import VIEWERS
+from app.customers.web.forms import RecomputeForm, TierRulesForm
 from app.extensions import db
 
-VIEWERS = (Role.PLANNER, Role.MANAGER, Role.ADMIN)
 STALE_AFTER_DAYS = 92  # tiers are recomputed at least quarterly
 OFF_TARGET_POINTS = 5  # a share this far from its target is highlighted
 RUNS_SHOWN = 100
@@ -47,7 +48,7 @@ def _render_overview(recompute_form):
     run = tiering.latest_run()
     rows = tier_shares(tiering.tier_counts(run)) if run else []
     chart = share_chart(
-        [(row["tier"].value, str(tiering.TIER_LABELS[row["tier"]]), row["share"], row["target"]) for row in rows],
+        [(row["tier"].value, str(TIER_LABELS[row["tier"]]), row["share"], row["target"]) for row in rows],
         title=_("Share of customers per tier against the target share"), share_label=_("Share"),
         target_label=_("Target share"),
     ) if run else None
@@ -55,7 +56,7 @@ def _render_overview(recompute_form):
         "customers/tiers.html", run=run, rows=rows, chart=chart, recompute_form=recompute_form,
         triggered_by=db.session.get(User, run.triggered_by_id) if run and run.triggered_by_id else None,
         stale=run is not None and (clock.today() - run.as_of).days > STALE_AFTER_DAYS,
-        stale_after_days=STALE_AFTER_DAYS, off_target_points=OFF_TARGET_POINTS, tier_labels=tiering.TIER_LABELS,
+        stale_after_days=STALE_AFTER_DAYS, off_target_points=OFF_TARGET_POINTS, tier_labels=TIER_LABELS,
         total=sum(row["count"] for row in rows),
     )
 
@@ -94,7 +95,7 @@ def tier_rules():
             flash(_("Thresholds saved. They apply from the next recomputation."), "success")
             return redirect(url_for("customers.tier_rules"))
     return render_template(
-        "customers/rules.html", form=form, precedence=PRECEDENCE_LABELS, tier_labels=tiering.TIER_LABELS,
+        "customers/rules.html", form=form, precedence=PRECEDENCE_LABELS, tier_labels=TIER_LABELS,
         updated_by=db.session.get(User, rules.updated_by_id) if rules.updated_by_id else None, rules=rules,
     )
 
@@ -128,6 +129,6 @@ def tier_runs():
         counts.setdefault(run_id, {})[tier] = count
     return render_template(
         "customers/runs.html", runs=runs, done=done, from_run=from_run, to_run=to_run, moves=moves,
-        moved=sum(count for _a, _b, count in moves), counts=counts, tier_labels=tiering.TIER_LABELS,
+        moved=sum(count for _a, _b, count in moves), counts=counts, tier_labels=TIER_LABELS,
         tier_order=OVERVIEW_ORDER,
     )

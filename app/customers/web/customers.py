@@ -7,15 +7,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.access import roles_required
-from app.auth.models import Role
 from app.core import clock
 from app.customers import exports, queries, tiering
-from app.customers.blueprint import bp
-from app.customers.forms import CHANNEL_LABELS, PRECEDENCE_LABELS, CustomerFilterForm
+from app.customers.labels import CHANNEL_LABELS, LIFECYCLE_LABELS, PRECEDENCE_LABELS, TIER_LABELS
 from app.customers.models import Customer, Interaction, Order, TierAssignment, TierRun
+from app.customers.web.blueprint import bp
+from app.customers.web.common import VIEWERS
+from app.customers.web.forms import CustomerFilterForm
 from app.extensions import db
 
-VIEWERS = (Role.PLANNER, Role.MANAGER, Role.ADMIN)
 RECENT = 20
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -53,7 +53,7 @@ def index():
     return render_template(
         "customers/index.html", form=form, filters=filters, page=page, run=run, tags=choices["tags"],
         url_with=_url_with, export_args=export_args,
-        tier_labels=tiering.TIER_LABELS, lifecycle_labels=tiering.LIFECYCLE_LABELS,
+        tier_labels=TIER_LABELS, lifecycle_labels=LIFECYCLE_LABELS,
         filtered=any(v for k, v in form.valid_data().items() if k not in ("sort", "descending")),
     )
 
@@ -120,7 +120,7 @@ def detail(customer_id):
         "customers/detail.html", customer=customer, run=run, assignment=assignment, explanation=explanation,
         deciding=next((tier for tier, holds, _conditions in explanation or () if holds), None),
         orders=orders, interactions=interactions, history=history, channel_labels=CHANNEL_LABELS,
-        tier_labels=tiering.TIER_LABELS, lifecycle_labels=tiering.LIFECYCLE_LABELS,
+        tier_labels=TIER_LABELS, lifecycle_labels=LIFECYCLE_LABELS,
         precedence=PRECEDENCE_LABELS,
         last_purchase_on=tiering.last_purchase_on(assignment, run.as_of) if assignment else None,
     )

@@ -6,18 +6,18 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.auth.access import roles_required
-from app.auth.models import Role
 from app.core.errors import DomainError
-from app.customers import import_jobs
-from app.customers.blueprint import bp
-from app.customers.import_forms import UploadForm, mapping_form
-from app.customers.import_parsing import ImportFileError
-from app.customers.importing import FIELD_LABELS, KIND_LABELS, REQUIRED
+from app.customers.imports import jobs as import_jobs
+from app.customers.imports.fields import REQUIRED
+from app.customers.imports.reading import ImportFileError
+from app.customers.labels import FIELD_LABELS, IMPORT_STATUS_LABELS, KIND_LABELS
 from app.customers.models import ImportJob
 from app.customers.tasks import read_upload, run_import
+from app.customers.web.blueprint import bp
+from app.customers.web.common import IMPORTERS
+from app.customers.web.import_forms import UploadForm, mapping_form
 from app.extensions import csrf, db
 
-IMPORTERS = (Role.PLANNER, Role.ADMIN)
 MULTIPART_OVERHEAD = 64 * 1024  # the form's other fields and part headers
 
 
@@ -25,7 +25,7 @@ MULTIPART_OVERHEAD = 64 * 1024  # the form's other fields and part headers
 @roles_required(*IMPORTERS)
 def imports():
     return render_template("customers/import_list.html", jobs=import_jobs.recent_jobs(),
-                           kind_labels=KIND_LABELS, status_labels=import_jobs.STATUS_LABELS)
+                           kind_labels=KIND_LABELS, status_labels=IMPORT_STATUS_LABELS)
 
 
 @bp.route("/imports/new", methods=["GET", "POST"])
@@ -107,7 +107,7 @@ def _examples(rows, count=3):
 def _progress_page(job):
     return render_template(
         "customers/import_progress.html", job=job, errors=import_jobs.job_errors(job),
-        percent=import_jobs.percent(job), kind_labels=KIND_LABELS, status_labels=import_jobs.STATUS_LABELS,
+        percent=import_jobs.percent(job), kind_labels=KIND_LABELS, status_labels=IMPORT_STATUS_LABELS,
         running=job.status in import_jobs.RUNNING, progress_text=_progress_text(job),
     )
 
@@ -118,7 +118,7 @@ def import_progress(job_id):
     job = db.get_or_404(ImportJob, job_id)
     return {
         "status": job.status,
-        "status_label": str(import_jobs.STATUS_LABELS[job.status]),
+        "status_label": str(IMPORT_STATUS_LABELS[job.status]),
         "finished": job.status in ("done", "failed"),
         "processed_rows": job.processed_rows,
         "total_rows": job.total_rows,

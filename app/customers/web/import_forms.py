@@ -4,8 +4,9 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
-from app.customers.import_parsing import EXTENSIONS
-from app.customers.importing import FIELD_LABELS, FIELDS, KIND_LABELS, REQUIRED
+from app.customers.imports.fields import FIELDS, REQUIRED
+from app.customers.imports.reading import EXTENSIONS
+from app.customers.labels import FIELD_LABELS, KIND_LABELS
 
 
 class UploadForm(FlaskForm):

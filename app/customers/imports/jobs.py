@@ -2,9 +2,10 @@
 
 The web request only stores an upload under the instance folder with a random
 name and creates its job: nothing in a request parses the file. The `read_upload`
-task reads its header and first rows (under the limits of import_parsing) and
+task reads its header and first rows (under the limits of reading) and
 guesses the mapping; the user confirms it; the `run_import` task then validates
-the file (reporting progress), writes it in one transaction and records the result.
+the file (reporting progress), writes it (see staging: all or nothing, the write
+lock held only briefly) and records the result.
 """
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
-from app.customers.import_parsing import (
+from app.customers.imports import staging
+from app.customers.imports.checking import ImportResult, RowError, validate_records
+from app.customers.imports.fields import KINDS
+from app.customers.imports.reading import (
     ImportFileError,
     check_extension,
     check_mapping,
@@ -25,13 +29,6 @@ from app.customers.import_parsing import (
     open_table,
     preview,
     records_from,
-)
-from app.customers.importing import (
-    KINDS,
-    ImportResult,
-    RowError,
-    validate_records,
-    write_records,
 )
 from app.customers.models import ImportJob
 from app.extensions import db
@@ -42,16 +39,6 @@ RECENT = 50
 PREVIEW_ROWS = 10
 PREVIEW_CHARS = 100  # of each cell shown on the mapping page
 ORPHAN_AGE = timedelta(hours=1)  # a file this old without a job is deleted
-
-STATUS_LABELS = {
-    "reading": _l("Reading the file"),
-    "uploaded": _l("Waiting for the column check"),
-    "queued": _l("Queued"),
-    "validating": _l("Checking rows"),
-    "writing": _l("Writing"),
-    "done": _l("Imported"),
-    "failed": _l("Failed"),
-}
 
 
 def upload_folder():
@@ -177,10 +164,10 @@ class JobProgress:
     SQLite has one writer at a time, and a connection whose read snapshot is
     older than another connection's commit cannot start writing. So progress is
     committed while the file is validated (which only reads), the task then ends
-    its read transaction, marks the job "writing", and writes every row in one
-    transaction whose end the task's own commit reports. PostgreSQL could report
-    during the write phase as well; one behaviour for both keeps it simple, and
-    validation is the longer part."""
+    its read transaction, marks the job "writing", stages the rows and publishes
+    them (see staging); the publishing transaction closes the job. PostgreSQL could
+    report during the write phase as well; one behaviour for both keeps it simple,
+    and validation is the longer part."""
 
     def __init__(self, job_id):
         self.job_id = job_id
@@ -203,21 +190,51 @@ def check(job, progress):
                                 column_names=column_names(job.mapping))
 
 
-def finish(job, checked):
-    """Write the checked rows if they have no error; record the outcome on the job."""
+def start(job_id):
+    """Start a run of a queued job, or take over one whose worker died (the task is
+    delivered again): returns the run's attempt number, or None if the job is not
+    waiting or running. What an earlier run staged is deleted."""
+    return staging.claim(job_id, RESUMABLE)
+
+
+def finish(job, checked, attempt):
+    """Write the checked rows if they have no error (staged in short transactions,
+    then published in one short one, see staging); record the outcome on the job.
+    Returns None if a later run of the job took it over meanwhile."""
     if checked.error_count:
         result = ImportResult(errors=checked.errors, error_count=checked.error_count, rows=checked.rows)
     else:
-        result = write_records(checked)
+        job_id, kind = job.id, job.kind
+        db.session.commit()  # no read transaction stays open while others write (see staging.publish)
+        result = staging.publish(job_id, attempt, kind, staging.stage(job_id, attempt, checked))
+        if result is None:
+            db.session.rollback()
+            staging.discard(job_id, attempt=attempt)
+            return None
     job.total_rows = job.processed_rows = result.rows
     job.created_count, job.updated_count = result.created, result.updated
     _close(job, "done" if result.ok else "failed", result.errors, result.error_count)
     return result
 
 
-def fail(job, code):
-    """Record a failure of the whole file (unreadable, vanished, crashed)."""
+def clear_staged(job_id=None):
+    """Delete the staged rows of a finished job, or of every closed job (housekeeping)."""
+    if job_id is None:
+        staging.clear_closed()
+    else:
+        staging.clear([job_id])
+
+
+def fail(job, code, attempt=None):
+    """Record a failure of the whole file (unreadable, vanished, crashed) and delete
+    what its runs staged; returns False, changing nothing but the staged rows of
+    `attempt`, if a later run of the job (`attempt` given) took it over."""
+    if attempt is not None and job.attempt != attempt:
+        staging.discard(job.id, attempt=attempt)
+        return False
     _close(job, "failed", [RowError(None, None, code)], 1)
+    staging.discard(job.id)
+    return True
 
 
 def _close(job, status, errors, error_count):
@@ -231,6 +248,8 @@ def _closing(status, errors, error_count):
 
 
 OPEN_STATES = ("reading", "uploaded", "queued", "validating", "writing")
+# A job the task runs: queued, or left running by a worker that died.
+RESUMABLE = ("queued", "validating", "writing")
 
 
 def expire_stale_jobs(older_than=timedelta(hours=24)):
