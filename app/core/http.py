@@ -1,5 +1,6 @@
 from urllib.parse import urlsplit
 
+from flask import request, url_for
 from werkzeug.routing import IntegerConverter
 
 # Record numbers fit the database's INTEGER (PostgreSQL's is 32 bits, every primary key is
@@ -30,3 +31,15 @@ def external_url(app, endpoint, **values):
     base = urlsplit(app.config["BASE_URL"])
     adapter = app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)
+
+
+def this_url_with(**changes):
+    """The current page's URL with some query parameters changed (None removes one): for
+    the paging and filter links of a list."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)

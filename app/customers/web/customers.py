@@ -1,13 +1,14 @@
 """The customer list, its exports and the customer page."""
 import tempfile
 
-from flask import Response, render_template, request, send_file, url_for
+from flask import Response, render_template, request, send_file
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.access import roles_required
 from app.core import clock
+from app.core.http import this_url_with
 from app.customers import exports, queries, tiering
 from app.customers.labels import CHANNEL_LABELS, LIFECYCLE_LABELS, PRECEDENCE_LABELS, TIER_LABELS
 from app.customers.models import Customer, Interaction, Order, TierAssignment, TierRun
@@ -31,16 +32,6 @@ def _page_number():
     return request.args.get("page", 1, type=int)
 
 
-def _url_with(**changes):
-    """This list's URL with some parameters changed (None removes one)."""
-    args = request.args.to_dict(flat=False)
-    for key, value in changes.items():
-        if value is None:
-            args.pop(key, None)
-        else:
-            args[key] = value
-    return url_for(request.endpoint, **args)
-
 
 @bp.route("/")
 @roles_required(*VIEWERS)
@@ -52,7 +43,7 @@ def index():
     export_args = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "page"}
     return render_template(
         "customers/index.html", form=form, filters=filters, page=page, run=run, tags=choices["tags"],
-        url_with=_url_with, export_args=export_args,
+        url_with=this_url_with, export_args=export_args,
         tier_labels=TIER_LABELS, lifecycle_labels=LIFECYCLE_LABELS,
         filtered=any(v for k, v in form.valid_data().items() if k not in ("sort", "descending")),
     )

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.auth.access import roles_required
 from app.core.errors import DomainError
+from app.core.http import this_url_with
 from app.customers.models import Customer
 from app.extensions import db
 from app.invitations import dashboard, guest_list, messages, services, tasks
@@ -15,16 +16,6 @@ from app.invitations.web.blueprint import bp
 from app.invitations.web.common import EDITORS, VIEWERS, invitation_or_404, plan_or_404
 from app.invitations.web.guest_forms import AddCustomerForm, ContactForm, GuestFilterForm, SettingsForm
 
-
-def _url_with(**changes):
-    """This list's URL with some parameters changed (None removes one)."""
-    args = request.args.to_dict(flat=False)
-    for key, value in changes.items():
-        if value is None:
-            args.pop(key, None)
-        else:
-            args[key] = value
-    return url_for("invitations.guests", plan_id=request.view_args["plan_id"], **args)
 
 
 def _back(plan):
@@ -45,7 +36,7 @@ def _guests_page(plan, contact_form=None):
     editing = current_user.has_role(*EDITORS)
     query = filter_form.q.data if editing else None
     return render_template(
-        "invitations/guests.html", plan=plan, page=page, filter_form=filter_form, url_with=_url_with,
+        "invitations/guests.html", plan=plan, page=page, filter_form=filter_form, url_with=this_url_with,
         counts=dashboard.funnel(plan.id).total, dietary=dashboard.dietary_summary(plan.id),
         settings=services.settings_for(plan), editing=editing,
         preview=guest_list.preview(plan) if editing else None, query=query,
