@@ -24,6 +24,7 @@ from app.extensions import (
 MODEL_MODULES = (
     "app.auth.models", "app.customers.models", "app.events.models", "app.events.plan_models",
     "app.budget.models", "app.notifications.models", "app.invitations.models",
+    "app.checkin.models",
 )
 # Blueprints in registration order; each package keeps its own views.
 BLUEPRINTS = (
@@ -159,7 +160,10 @@ def _sqlite_begin(connection):
     """pysqlite delays BEGIN and so breaks SAVEPOINTs; emit it ourselves (the
     recipe from SQLAlchemy's SQLite documentation)."""
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_may_write() else "BEGIN")
+        # A writing request may still read first without the lock (the door's lookups), on a
+        # connection asked for with the execution option "reads_only".
+        writes = _request_may_write() and not connection.get_execution_options().get("reads_only")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def _request_may_write():
