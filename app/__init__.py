@@ -31,6 +31,7 @@ BLUEPRINTS = (
     "app.core.views", "app.auth.views", "app.customers.views", "app.events.views", "app.budget.views",
     "app.notifications.views", "app.invitations.views", "app.core.api", "app.auth.token_views", "app.customers.api", "app.events.api",
     "app.budget.api", "app.invitations.api",
+    "app.checkin.web", "app.checkin.api",
 )
 CLI_MODULES = ("app.auth.cli", "app.core.cli", "app.customers.cli", "app.events.cli", "app.invitations.cli")
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.auth.models import User
@@ -127,6 +127,16 @@ def set_admit_not_attending(plan, admit, user):
         settings.admit_not_attending = bool(admit)
         activity.record(plan, user, "checkin.settings_changed", admit_not_attending=bool(admit))
     db.session.flush()
+
+
+def tally(plan_id):
+    """The door's counters: guests checked in (and the companions who came) against those accepted."""
+    checked_in, companions = db.session.execute(
+        select(func.count(CheckIn.id), func.coalesce(func.sum(CheckIn.companions), 0))
+        .where(CheckIn.plan_id == plan_id, CheckIn.undone_at.is_(None))).one()
+    accepted = db.session.scalar(select(func.count(Invitation.id)).where(
+        Invitation.plan_id == plan_id, Invitation.status == GuestStatus.GUEST, Invitation.rsvp == Rsvp.ACCEPTED))
+    return {"checked_in": checked_in, "companions": int(companions), "accepted": accepted}
 
 
 # ---------------------------------------------------------------- input
