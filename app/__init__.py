@@ -33,7 +33,8 @@ BLUEPRINTS = (
     "app.budget.api", "app.invitations.api",
     "app.checkin.web", "app.checkin.api",
 )
-CLI_MODULES = ("app.auth.cli", "app.core.cli", "app.customers.cli", "app.events.cli", "app.invitations.cli")
+CLI_MODULES = ("app.auth.cli", "app.core.cli", "app.customers.cli", "app.events.cli", "app.invitations.cli",
+               "app.checkin.cli")
 
 
 def create_app(config=None):

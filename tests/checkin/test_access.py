@@ -179,3 +179,14 @@ def test_the_door_setting_for_guests_not_attending(client_as, door_plan):
     assert planner.post(f"/events/plans/{door_plan.id}/door/settings",
                         data={"admit_not_attending": "y"}).status_code == 302
     assert admits_not_attending(door_plan.id) is True
+
+
+def test_a_planner_puts_door_staff_on_the_team_from_the_plan_page(client_as, door_plan, make_user):
+    staff = make_user(roles=("staff",), name="门口小王")
+    assert not access.may_check_in(door_plan, staff)
+    planner = client_as("planner")
+    page = planner.get(f"/events/plans/{door_plan.id}").get_data(as_text=True)
+    assert 'data-testid="role-door_staff"' in page
+    added = planner.post(f"/events/plans/{door_plan.id}/roles", data={"role": "door_staff", "user_id": staff.id})
+    assert added.status_code == 302
+    assert access.may_check_in(door_plan, staff)
