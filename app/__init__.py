@@ -24,14 +24,17 @@ from app.extensions import (
 MODEL_MODULES = (
     "app.auth.models", "app.customers.models", "app.events.models", "app.events.plan_models",
     "app.budget.models", "app.notifications.models", "app.invitations.models",
+    "app.checkin.models",
 )
 # Blueprints in registration order; each package keeps its own views.
 BLUEPRINTS = (
     "app.core.web", "app.auth.web", "app.customers.web", "app.events.web", "app.budget.web",
     "app.notifications.web", "app.invitations.web", "app.core.api", "app.auth.web.tokens", "app.customers.api", "app.events.api",
     "app.budget.api", "app.invitations.api",
+    "app.checkin.web", "app.checkin.api",
 )
-CLI_MODULES = ("app.auth.cli", "app.core.cli", "app.customers.cli", "app.events.cli", "app.invitations.cli")
+CLI_MODULES = ("app.auth.cli", "app.core.cli", "app.customers.cli", "app.events.cli", "app.invitations.cli",
+               "app.checkin.cli")
 
 
 def create_app(config=None):
@@ -159,7 +162,10 @@ def _sqlite_begin(connection):
     """pysqlite delays BEGIN and so breaks SAVEPOINTs; emit it ourselves (the
     recipe from SQLAlchemy's SQLite documentation)."""
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_may_write() else "BEGIN")
+        # A writing request may still read first without the lock (the door's lookups), on a
+        # connection asked for with the execution option "reads_only".
+        writes = _request_may_write() and not connection.get_execution_options().get("reads_only")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def _request_may_write():

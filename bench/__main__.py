@@ -1,9 +1,9 @@
-"""`python -m bench [tiering] [import] [customer_list] [plan_pdf] [plan_page] [budget_page] [guest_list] [rsvp] [send] [--rebuild] [--explain]`:
+"""`python -m bench [tiering] [import] [customer_list] [plan_pdf] [plan_page] [budget_page] [guest_list] [rsvp] [send] [checkin] [--rebuild] [--explain]`:
 run the named benchmarks (all by default) and print their figures."""
 import argparse
 import importlib
 
-BENCHMARKS = ("tiering", "import", "customer_list", "plan_pdf", "plan_page", "budget_page", "guest_list", "rsvp", "send")
+BENCHMARKS = ("tiering", "import", "customer_list", "plan_pdf", "plan_page", "budget_page", "guest_list", "rsvp", "send", "checkin")
 
 
 def main():

@@ -87,6 +87,8 @@ API_DOORS = {
     "api_invitations.list_guests": ApiDoor("invitations.guests"),
     "api_invitations.guest_summary": ApiDoor("invitations.guest_dashboard"),
     "api_invitations.send_invitations": ApiDoor("invitations.send_invitations"),
+    # A check-in is a person's act at one event's door (app.checkin.access decides per plan).
+    "api_checkin.check_in": ApiDoor("checkin.scanner", integration=False),
 }
 
 

@@ -19,6 +19,7 @@ ROLE_LABELS = {
     OwnerRole.PLANNING_TEAM: _l("Planning team"),
     OwnerRole.EXECUTION_TEAM: _l("Execution team"),
     OwnerRole.PUBLICITY_TEAM: _l("Publicity team"),
+    OwnerRole.DOOR_STAFF: _l("Door staff"),
 }
 CATEGORY_LABELS = {
     BudgetCategory.VENUE: _l("Venue rental"),

@@ -31,6 +31,7 @@ class OwnerRole(StrEnum):
     PLANNING_TEAM = "planning_team"
     EXECUTION_TEAM = "execution_team"
     PUBLICITY_TEAM = "publicity_team"
+    DOOR_STAFF = "door_staff"  # check guests in at the door (app/checkin)
 
 
 class BudgetCategory(StrEnum):

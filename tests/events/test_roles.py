@@ -17,7 +17,8 @@ def test_several_people_share_a_role_and_any_active_user_may_join(make_plan, mak
     roles.assign(plan, "project_lead", planner, planner)
     db.session.commit()
     team = roles.assignments_by_role(plan)
-    assert list(team) == ["project_lead", "customer_team", "planning_team", "execution_team", "publicity_team"]
+    assert list(team) == ["project_lead", "customer_team", "planning_team", "execution_team", "publicity_team",
+                          "door_staff"]
     assert {a.user for a in team["execution_team"]} == {staff, manager}
     assert [a.user for a in team["project_lead"]] == [planner]
     assert team["publicity_team"] == []

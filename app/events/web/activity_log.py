@@ -44,6 +44,10 @@ SENTENCES = {
     # The guest answers through the personal link: the guest is the one named (activity_actor).
     "guests.answered.accepted": _l("accepted the invitation (companions: %(companions)s)"),
     "guests.answered.declined": _l("declined the invitation"),
+    "checkin.undone": _l("undid the check-in of %(guest)s: %(reason)s"),
+    "checkin.link_created": _l("created a door helper link for %(helper)s"),
+    "checkin.link_revoked": _l("revoked the door helper link of %(helper)s"),
+    "checkin.settings_changed": _l("changed the door settings"),
 }
 STATE_CHANGE = _l("changed the plan’s state: it was %(previous)s and is now %(state)s")
 UNKNOWN = _l("made a change (%(action)s)")

@@ -1,0 +1,1 @@
+"""The door: check-ins, scan attempts, helper links and the scanner page."""
