@@ -28,6 +28,22 @@ def _wait_for(port, process):
     raise AssertionError("gunicorn did not start")
 
 
+def _first_answer(port, path, deadline=90):
+    """The first answer to `path`. The master listens before its workers have loaded the app,
+    which takes a while on a busy machine: ask again until one answers."""
+    give_up = time.monotonic() + deadline
+    while True:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response, response.read()
+        except (TimeoutError, ConnectionError):
+            if time.monotonic() > give_up:
+                raise
+            time.sleep(0.5)
+
+
 def test_gunicorn_serves_the_app_with_the_repository_settings(backend, tmp_path):
     env = {**os.environ, "RAPPORT_ENV": "production", "SECRET_KEY": "gunicorn-test",
            "RAPPORT_INSTANCE_PATH": str(tmp_path / "instance"), "DATABASE_URL": backend.database_url("rapport_gunicorn"),
@@ -40,10 +56,8 @@ def test_gunicorn_serves_the_app_with_the_repository_settings(backend, tmp_path)
                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         _wait_for(port, server)
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        connection.request("GET", "/healthz")
-        health = connection.getresponse()
-        assert (health.status, health.read()) == (200, b'{"status":"ok"}\n')
+        health, body = _first_answer(port, "/healthz")
+        assert (health.status, body) == (200, b'{"status":"ok"}\n')
         assert health.getheader("Connection") == "close"  # no keep-alive (gunicorn.conf.py)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         connection.request("GET", "/rsvp/no-such-link")
