@@ -6,6 +6,7 @@ none stands for the invitation (INSERT ... ON CONFLICT DO NOTHING against the un
 two scans at once exactly one inserts it), and the attempt with its nonce, unique per actor: a
 retried request gets its first answer back, never a second check-in. Both steps commit: a call
 is the whole act."""
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -170,9 +171,7 @@ def check_in(plan, code, nonce, scanned_at, source, entrance, actor, companions=
     nonce, scanned_at, source, entrance, companions = clean_input(nonce, scanned_at, source, entrance, companions)
     plan_id = plan.id
     _begin_reading()
-    stored = stored_answer(actor, nonce)
-    if stored is not None:
-        return stored
+    # No lookup of the nonce first: a replay is rare, and the attempt's unique key finds it (_record).
     token = token_from_code(code)
     if token is None:  # not one of ours: no lookup at all
         verdict = _Verdict(S.UNKNOWN, reason="malformed")
@@ -187,9 +186,6 @@ def check_in_guest(plan, invitation_id, nonce, scanned_at, entrance, actor, comp
                                                                    companions)
     plan_id = plan.id
     _begin_reading()
-    stored = stored_answer(actor, nonce)
-    if stored is not None:
-        return stored
     invitation = db.session.get(Invitation, invitation_id) if isinstance(invitation_id, int) else None
     if invitation is None or invitation.plan_id != plan_id:
         raise DomainError(_l("This guest is not on the event's list."), "invitation_id")
@@ -281,12 +277,18 @@ def _judge(plan_id, invitation, token):
     return _Verdict(S.NOT_ATTENDING, admits_not_attending(plan_id), reason, guest, invitation_id=invitation.id)
 
 
+@functools.cache
+def _insert_statement(dialect_name, table):
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing().returning(table.c.id)
+
+
 def _insert_new(model, values):
     """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new row's id, or None when a unique
-    index already holds its key (on SQLite and PostgreSQL alike)."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return db.session.scalar(dialect.insert(model).values(**values).on_conflict_do_nothing()
-                             .returning(model.id))
+    index already holds its key (on SQLite and PostgreSQL alike). Core, built once: the door's
+    hot path."""
+    connection = db.session.connection()
+    return connection.execute(_insert_statement(connection.dialect.name, model.__table__), values).scalar()
 
 
 def _record(plan_id, verdict, actor, nonce, hashed, scanned_at, source, entrance, companions):
