@@ -1,11 +1,12 @@
 """Checking a guest in: the one service every door uses (scanner page, JSON API, command line).
 
-A scan is answered in two short steps. First the lookups, in a transaction that only reads (on
-SQLite it does not take the write lock); then one short write: the check-in is inserted only if
+A scan is answered in two short steps. First the lookups (on SQLite in a transaction of their
+own that does not take the write lock; on PostgreSQL, where reads lock nothing, in the same
+transaction as the write); then one short write: the check-in is inserted only if
 none stands for the invitation (INSERT ... ON CONFLICT DO NOTHING against the unique index, so of
 two scans at once exactly one inserts it), and the attempt with its nonce, unique per actor: a
-retried request gets its first answer back, never a second check-in. Both steps commit: a call
-is the whole act."""
+retried request gets its first answer back, never a second check-in. A call commits: it is the
+whole act."""
 import functools
 import re
 from dataclasses import dataclass, field
@@ -245,11 +246,17 @@ def undo(plan, checkin_id, user, reason):
 
 # ---------------------------------------------------------------- the steps
 
+def _on_sqlite():
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
 def _begin_reading():
-    """Ends what the request read so far (the access check) and reads on in a transaction that
-    does not take SQLite's write lock (app/__init__.py, `reads_only`)."""
-    db.session.commit()
-    db.session.connection(execution_options={"reads_only": True})
+    """On SQLite, ends what the request read so far (the access check) and reads on in a
+    transaction that does not take the write lock (app/__init__.py, `reads_only`). PostgreSQL's
+    reads take no lock: the scan stays one transaction there."""
+    if _on_sqlite():
+        db.session.commit()
+        db.session.connection(execution_options={"reads_only": True})
 
 
 def _judge(plan_id, invitation, token):
@@ -292,7 +299,8 @@ def _insert_new(model, values):
 
 
 def _record(plan_id, verdict, actor, nonce, hashed, scanned_at, source, entrance, companions):
-    db.session.commit()  # ends the reading transaction; the write below is short
+    if _on_sqlite():
+        db.session.commit()  # ends the reading transaction; the write below is short
     now = clock.stamp()
     status, admitted, checkin_id = verdict.status, verdict.admitted, None
     arrival = None
