@@ -160,7 +160,9 @@ def _measure(name, url, redis_url, instance):
                 record["errors"] += errors
                 record["statuses"] += statuses
         race_codes = codes[-RACE_CODES:]
-        race = [_scan(plan_id, code, secret, ("ok", "already_checked_in")) for code in race_codes] * RACE_CLIENTS
+        # Every client scans every code, each scan with its own nonce, the clients in step.
+        race = [_scan(plan_id, code, secret, ("ok", "already_checked_in")) for code in race_codes
+                for _client in range(RACE_CLIENTS)]
         _latencies, race_statuses, race_errors, race_wall = _load(app_port, race, RACE_CLIENTS)
     finally:
         for server in servers:
@@ -196,6 +198,7 @@ def run(rebuild=False):
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, reference loop {speed:.0f} ms")
     results = {}
     with tempfile.TemporaryDirectory(prefix="bench-checkin-") as root:
+        Path(root).chmod(0o755)  # PostgreSQL's own user must reach its folder inside
         backend = ServicesBackend(Path(root) / "services").start()
         try:
             redis_url = f"redis://127.0.0.1:{backend.redis_port}/0"

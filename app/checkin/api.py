@@ -15,7 +15,7 @@ from app.checkin.answers import answer_json
 from app.checkin.models import ENTRANCE_MAX, SCAN_SOURCES, SCAN_STATUSES
 from app.core.api import ID, ApiRefused, api_error, api_rate_limit, id_parameter, json_content, schema_field
 from app.core.errors import DomainError
-from app.events.plans import get_plan
+from app.events.plan_models import Plan
 from app.extensions import csrf, db
 
 bp = Blueprint("api_checkin", __name__, url_prefix="/api/v1")
@@ -68,7 +68,7 @@ def parse_moment(text):
 @api_token_required
 @api_rate_limit
 def check_in(plan_id):
-    plan = get_plan(plan_id)
+    plan = db.session.get(Plan, plan_id)
     if plan is None:
         return api_error(404, _("No plan has the number %(id)d.", id=plan_id))
     actor = door_actor(plan, g.api_token.user)

@@ -1,11 +1,13 @@
 """Checking a guest in: the one service every door uses (scanner page, JSON API, command line).
 
-A scan is answered in two short steps. First the lookups, in a transaction that only reads (on
-SQLite it does not take the write lock); then one short write: the check-in is inserted only if
+A scan is answered in two short steps. First the lookups (on SQLite in a transaction of their
+own that does not take the write lock; on PostgreSQL, where reads lock nothing, in the same
+transaction as the write); then one short write: the check-in is inserted only if
 none stands for the invitation (INSERT ... ON CONFLICT DO NOTHING against the unique index, so of
 two scans at once exactly one inserts it), and the attempt with its nonce, unique per actor: a
-retried request gets its first answer back, never a second check-in. Both steps commit: a call
-is the whole act."""
+retried request gets its first answer back, never a second check-in. A call commits: it is the
+whole act."""
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -170,9 +172,7 @@ def check_in(plan, code, nonce, scanned_at, source, entrance, actor, companions=
     nonce, scanned_at, source, entrance, companions = clean_input(nonce, scanned_at, source, entrance, companions)
     plan_id = plan.id
     _begin_reading()
-    stored = stored_answer(actor, nonce)
-    if stored is not None:
-        return stored
+    # No lookup of the nonce first: a replay is rare, and the attempt's unique key finds it (_record).
     token = token_from_code(code)
     if token is None:  # not one of ours: no lookup at all
         verdict = _Verdict(S.UNKNOWN, reason="malformed")
@@ -187,9 +187,6 @@ def check_in_guest(plan, invitation_id, nonce, scanned_at, entrance, actor, comp
                                                                    companions)
     plan_id = plan.id
     _begin_reading()
-    stored = stored_answer(actor, nonce)
-    if stored is not None:
-        return stored
     invitation = db.session.get(Invitation, invitation_id) if isinstance(invitation_id, int) else None
     if invitation is None or invitation.plan_id != plan_id:
         raise DomainError(_l("This guest is not on the event's list."), "invitation_id")
@@ -249,11 +246,17 @@ def undo(plan, checkin_id, user, reason):
 
 # ---------------------------------------------------------------- the steps
 
+def _on_sqlite():
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
 def _begin_reading():
-    """Ends what the request read so far (the access check) and reads on in a transaction that
-    does not take SQLite's write lock (app/__init__.py, `reads_only`)."""
-    db.session.commit()
-    db.session.connection(execution_options={"reads_only": True})
+    """On SQLite, ends what the request read so far (the access check) and reads on in a
+    transaction that does not take the write lock (app/__init__.py, `reads_only`). PostgreSQL's
+    reads take no lock: the scan stays one transaction there."""
+    if _on_sqlite():
+        db.session.commit()
+        db.session.connection(execution_options={"reads_only": True})
 
 
 def _judge(plan_id, invitation, token):
@@ -281,16 +284,23 @@ def _judge(plan_id, invitation, token):
     return _Verdict(S.NOT_ATTENDING, admits_not_attending(plan_id), reason, guest, invitation_id=invitation.id)
 
 
+@functools.cache
+def _insert_statement(dialect_name, table):
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing().returning(table.c.id)
+
+
 def _insert_new(model, values):
     """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new row's id, or None when a unique
-    index already holds its key (on SQLite and PostgreSQL alike)."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return db.session.scalar(dialect.insert(model).values(**values).on_conflict_do_nothing()
-                             .returning(model.id))
+    index already holds its key (on SQLite and PostgreSQL alike). Core, built once: the door's
+    hot path."""
+    connection = db.session.connection()
+    return connection.execute(_insert_statement(connection.dialect.name, model.__table__), values).scalar()
 
 
 def _record(plan_id, verdict, actor, nonce, hashed, scanned_at, source, entrance, companions):
-    db.session.commit()  # ends the reading transaction; the write below is short
+    if _on_sqlite():
+        db.session.commit()  # ends the reading transaction; the write below is short
     now = clock.stamp()
     status, admitted, checkin_id = verdict.status, verdict.admitted, None
     arrival = None

@@ -127,3 +127,24 @@ def test_door_staff_check_guests_in_with_a_wedge_scanner(lang, door, live_url, n
     expect(answer).to_contain_text("正门")
     expect(answer).to_contain_text("张专员")
     expect(page.locator("#tally-in")).to_have_text("3")
+
+
+def test_a_planner_hands_a_helper_a_link_that_opens_the_scanner(door, live_url, new_context, screenshot_dir):
+    plan_id, tokens = door
+    planner = new_context().new_page()
+    login(planner, live_url, DEMO["planner"][0], DEMO["planner"][2])
+    planner.goto(f"{live_url}/events/plans/{plan_id}/door")
+    planner.fill("#label", "前门 小李")
+    planner.fill("#entrance", "前门")
+    planner.get_by_test_id("helper-link-form").locator("button[type=submit]").click()
+    expect(planner.get_by_test_id("helper-qr")).to_be_visible()
+    planner.screenshot(path=str(screenshot_dir / "door-setup-zh.png"), full_page=True)
+    url = planner.get_by_test_id("helper-url").input_value()
+    expect(planner.locator("#label")).to_have_value("")  # ready for the next helper
+
+    helper = new_context(viewport=PHONE, locale="zh-CN").new_page()  # no account, just the link
+    helper.goto(url)
+    expect(helper.get_by_test_id("door-entrance")).to_have_text("前门")
+    scan(helper, f"RAPPORT:{tokens['green']}")
+    expect(helper.get_by_test_id("answer")).to_have_attribute("data-colour", "green")
+    expect(helper.get_by_test_id("answer")).not_to_contain_text("撤销")  # no undo for a helper

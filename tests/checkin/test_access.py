@@ -190,3 +190,18 @@ def test_a_planner_puts_door_staff_on_the_team_from_the_plan_page(client_as, doo
     added = planner.post(f"/events/plans/{door_plan.id}/roles", data={"role": "door_staff", "user_id": staff.id})
     assert added.status_code == 302
     assert access.may_check_in(door_plan, staff)
+
+
+def test_the_page_endpoints_are_rate_limited_per_person(make_app, backend, door_plan, make_user):
+    from app.extensions import limiter
+
+    redis = backend.broker_url("limits")
+    storage = redis.rsplit("/", 1)[0] + "/2" if redis else "memory://"
+    limited = make_app(RATELIMIT_ENABLED=True, CHECKIN_RATE_LIMIT="2 per minute", RATELIMIT_STORAGE_URI=storage)
+    with limited.app_context():
+        limiter.reset()
+    first = sign_in(limited.test_client(), make_user(roles=("planner",)))
+    second = sign_in(limited.test_client(), make_user(roles=("planner",)))
+    url = f"/door/plans/{door_plan.id}/scan"
+    assert [first.post(url, json=scan_json("RAPPORT:nope")).status_code for _ in range(3)] == [200, 200, 429]
+    assert second.post(url, json=scan_json("RAPPORT:nope")).status_code == 200

@@ -69,7 +69,7 @@ def create_link(plan_id):
         form.label.errors.append(str(error.message))
         return _page(plan, link_form=form, status=422)
     db.session.commit()
-    return _page(plan, new_link=(link, secret))
+    return _page(plan, link_form=HelperLinkForm(formdata=None), new_link=(link, secret))  # empty for the next one
 
 
 @bp.route("/events/plans/<int:plan_id>/door/links/<int:link_id>/revoke", methods=["POST"])
