@@ -12,7 +12,7 @@ from flask import abort, current_app, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.api_tokens import authenticate_token
+from app.auth.api_tokens import authenticate_token, token_touched
 from app.auth.models import Role
 from app.extensions import db
 
@@ -137,7 +137,8 @@ def _check_api_token():
     token = authenticate_token(secret.strip())
     if token is None or (token.user_id is not None and not token.user.active):
         return _unauthorized(_("The API token is not valid or has been revoked."), error="invalid_token")
-    db.session.commit()  # keeps last_used_at, whatever the view does next
+    if token_touched(token):
+        db.session.commit()  # keeps last_used_at, whatever the view does next
     g.api_token = token
     return _check_api_roles(token)
 

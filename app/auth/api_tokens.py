@@ -79,10 +79,18 @@ def authenticate_token(secret):
     if token is None:
         return None
     now = _now()
-    if token.last_used_at is None or now - token.last_used_at >= TOUCH_INTERVAL:
+    token.touched = token.last_used_at is None or now - token.last_used_at >= TOUCH_INTERVAL
+    if token.touched:
         token.last_used_at = now
         db.session.flush()
     return token
+
+
+def token_touched(token):
+    """Whether authenticating `token` just recorded its use: only then is there a write to
+    commit (committing otherwise would throw away the loaded token and its person, to be
+    read again by the view)."""
+    return token.touched
 
 
 def list_tokens():

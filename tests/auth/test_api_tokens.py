@@ -112,6 +112,15 @@ def test_good_token_is_accepted_and_use_recorded(client, new_token):
     assert token.last_used_at is not None
 
 
+def test_a_token_used_again_within_a_minute_is_read_once_and_not_written(client, new_token, count_queries):
+    _token, secret = new_token()
+    client.get(API_PATH, headers=bearer(secret))
+    with count_queries() as queries:
+        assert client.get(API_PATH, headers=bearer(secret)).status_code == 200
+    assert not [query for query in queries if query.lstrip().upper().startswith("UPDATE")]
+    assert len([query for query in queries if "FROM api_tokens" in query]) == 1
+
+
 def test_scheme_is_case_insensitive(client, new_token):
     _token, secret = new_token()
     assert client.get(API_PATH, headers={"Authorization": f"bearer {secret}"}).status_code == 200
