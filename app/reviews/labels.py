@@ -5,7 +5,7 @@ from app.reviews.models import QuestionKind, SurveyState
 
 SURVEY_STATE_LABELS = {
     SurveyState.DRAFT: _l("Draft"),
-    SurveyState.OPEN: _l("Open"),
+    SurveyState.OPEN: _l("Open for answers"),
     SurveyState.CLOSED: _l("Closed"),
 }
 
