@@ -25,7 +25,7 @@ from app.invitations.models import GuestStatus, Invitation, MessageState, Outbox
 from app.mail import services as mail
 from app.reviews.attendance import attended_ids
 from app.reviews.models import SURVEY_MESSAGE, SURVEY_REMINDER, Survey, SurveyResponse, SurveyState
-from app.reviews.surveys import accepting, send_day, survey_for
+from app.reviews.surveys import OPEN_DAYS, accepting, send_day, survey_for
 
 LOOK_BACK_DAYS = 60  # plans whose event is further back are not looked at by the beat
 
@@ -70,8 +70,9 @@ def due(survey, plan, today):
     `reminder_after_days` later (each once; a late beat still sends them while the survey is open)."""
     if plan.state in (PlanState.CANCELLED, PlanState.REJECTED):
         return []
-    if survey.state == SurveyState.DRAFT and today >= send_day(survey, plan):
-        return [SURVEY_MESSAGE]  # opened by the caller first
+    if survey.state == SurveyState.DRAFT:  # opened by the caller first; not when its time has passed
+        first = send_day(survey, plan)
+        return [SURVEY_MESSAGE] if first <= today <= first + timedelta(days=OPEN_DAYS) else []
     if not accepting(survey, today):
         return []
     kinds = [SURVEY_MESSAGE] if survey.sent_on is None else []
@@ -113,6 +114,8 @@ def queue_due(plan_id, today):
     """For one plan: makes its survey if needed, opens a draft on its send day, queues what is
     due. Returns the kinds queued (commits; the caller sends them)."""
     plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        return []
     survey = survey_for(plan)
     db.session.commit()
     if not claim(survey.id):

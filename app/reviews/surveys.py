@@ -12,6 +12,7 @@ from app.core.errors import DomainError
 from app.extensions import db
 from app.invitations.models import GuestStatus, TokenKind
 from app.invitations.services import by_token
+from app.reviews.attendance import came
 from app.reviews.models import Survey, SurveyState
 from app.reviews.questions import default_questions
 
@@ -69,9 +70,12 @@ def accepting(survey, today=None):
 def guest_survey(token, today=None):
     """(invitation, survey) for a survey link that may be answered today, or None for every wrong
     link alike: unknown, malformed, revoked (a reissued token is no longer the invitation's), a
-    token of another kind, a guest removed from the list, a survey not open or closed."""
+    token of another kind, a guest removed from the list or who did not come (the door's record),
+    a survey not open or closed."""
     invitation = by_token(TokenKind.SURVEY, token)
     if invitation is None or invitation.status in (GuestStatus.REMOVED, GuestStatus.FLAGGED):
+        return None
+    if not came(invitation.plan_id, invitation.id):
         return None
     survey = survey_of(invitation.plan_id)
     if survey is None or not accepting(survey, today):

@@ -3,6 +3,8 @@ one plan's queued survey messages. Both take ids and are safe to run twice: a gu
 message once (the outbox's unique (invitation, kind)), and each survey is taken by one run at a time."""
 from datetime import date
 
+from flask import current_app
+
 from app.core import clock
 from app.extensions import celery, db
 from app.reviews import mailing
@@ -28,7 +30,12 @@ def send_due_surveys(today=None):
     today = date.fromisoformat(today) if today else clock.today()
     queued = {}
     for plan_id in mailing.candidate_plans(today):
-        kinds = mailing.queue_due(plan_id, today)
+        try:
+            kinds = mailing.queue_due(plan_id, today)
+        except Exception:  # one plan's trouble does not hold up the others' surveys
+            db.session.rollback()
+            current_app.logger.exception("The survey of plan %s could not be queued", plan_id)
+            continue
         if kinds:
             queued[plan_id] = kinds
             send_survey_messages.delay(plan_id)

@@ -101,3 +101,8 @@ def test_send_day_is_configurable(past_plan, door):
     db.session.commit()
     assert send_due_surveys.delay(day(2)).get() == {}
     assert send_due_surveys.delay(day(3)).get() == {past_plan.id: ["survey"]}
+
+
+def test_a_draft_survey_whose_time_has_passed_does_not_open(past_plan, door, outbox):
+    assert send_due_surveys.delay(day(1 + surveys.OPEN_DAYS + 1)).get() == {}
+    assert surveys.survey_of(past_plan.id).state == SurveyState.DRAFT and outbox() == []

@@ -9,6 +9,18 @@ from app.reviews import responses, surveys
 from tests.reviews.conftest import answer, question
 
 
+@pytest.fixture
+def make_guest(make_guest, check_in):
+    """Guests the door checked in: the survey is theirs."""
+
+    def make(**fields):
+        guest = make_guest(**fields)
+        check_in(guest)
+        return guest
+
+    return make
+
+
 def page(token):
     return f"/survey/{token}"
 
@@ -81,6 +93,13 @@ def test_closed_or_draft_survey_gets_the_same_page(client, past_plan, make_guest
     surveys.close_survey(survey)
     db.session.commit()
     assert invalid(client.get(page(guest.survey_token)))
+
+
+def test_a_guest_who_did_not_come_gets_the_same_page(client, open_survey, past_plan, make_invitation, check_in):
+    absent, undone = make_invitation(plan=past_plan), make_invitation(plan=past_plan)
+    check_in(undone, undone=True)  # a check-in made by mistake and undone: did not come
+    assert invalid(client.get(page(absent.survey_token)))
+    assert invalid(client.get(page(undone.survey_token)))
 
 
 def test_one_guest_cannot_read_or_answer_another(client, open_survey, make_guest):
