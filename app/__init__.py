@@ -24,14 +24,14 @@ from app.extensions import (
 MODEL_MODULES = (
     "app.auth.models", "app.customers.models", "app.events.models", "app.events.plan_models",
     "app.budget.models", "app.notifications.models", "app.invitations.models",
-    "app.checkin.models",
+    "app.checkin.models", "app.reviews.models",
 )
 # Blueprints in registration order; each package keeps its own views.
 BLUEPRINTS = (
     "app.core.web", "app.auth.web", "app.customers.web", "app.events.web", "app.budget.web",
     "app.notifications.web", "app.invitations.web", "app.core.api", "app.auth.web.tokens", "app.customers.api", "app.events.api",
     "app.budget.api", "app.invitations.api",
-    "app.checkin.web", "app.checkin.api",
+    "app.checkin.web", "app.checkin.api", "app.reviews.web",
 )
 CLI_MODULES = ("app.auth.cli", "app.core.cli", "app.customers.cli", "app.events.cli", "app.invitations.cli",
                "app.checkin.cli")

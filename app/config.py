@@ -90,6 +90,9 @@ def _beat_schedule():
                                "schedule": crontab(minute=os.environ.get("REMINDER_CRON_MINUTE", "5"))},
         # Sends whose worker died start again by themselves.
         "resume-sends": {"task": "app.invitations.tasks.resume_sends", "schedule": 60.0},
+        # The guests' survey after the event and its reminder; SURVEY_CRON_HOUR: the hour of each day.
+        "send-due-surveys": {"task": "app.reviews.tasks.send_due_surveys",
+                             "schedule": crontab(minute=15, hour=os.environ.get("SURVEY_CRON_HOUR", "10"))},
     }
     spec = os.environ.get("TIER_RECOMPUTE_CRON", "").strip() or DEFAULT_TIER_RECOMPUTE_CRON
     if spec.lower() == "off":
@@ -154,6 +157,9 @@ def load_config(instance_path, overrides=None):
         "CALENDAR_FEED_RATE_LIMIT": os.environ.get("CALENDAR_FEED_RATE_LIMIT", "60 per minute"),
         # The guests' RSVP pages (token URLs: page, QR code, .ics together): requests per client address.
         "RSVP_RATE_LIMIT": os.environ.get("RSVP_RATE_LIMIT", "60 per minute"),
+        # The guests' survey: sent this many days after the event, the reminder this many days later.
+        "SURVEY_SEND_AFTER_DAYS": _int("SURVEY_SEND_AFTER_DAYS", 1),
+        "SURVEY_REMINDER_AFTER_DAYS": _int("SURVEY_REMINDER_AFTER_DAYS", 3),
         # Internationalisation
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("RAPPORT_TIMEZONE", "Asia/Shanghai"),

@@ -1,0 +1,1 @@
+"""After the event: the guests' survey, NPS and CSAT, and (later) the review report."""
