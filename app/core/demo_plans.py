@@ -76,10 +76,13 @@ GUEST_TEXTS = {
     },
 }
 
+# A banquet in the evening, a training in the afternoon, a family day in the morning.
+STARTS = {"banquet": time(18, 0), "training": time(14, 0), "family_day": time(10, 0)}
+
 
 def _plan(code, title, day, tiers, guests, venue, content, channels, planner, team):
     event_type = db.session.scalar(select(EventType).where(EventType.code == code))
-    plan = create_plan(event_type, title, day, time(18, 0), tiers, guests, guests + 10, venue, False, content, planner,
+    plan = create_plan(event_type, title, day, STARTS[code], tiers, guests, guests + 10, venue, False, content, planner,
                        **GUEST_TEXTS[code])
     update_plan(plan, planner, channels=channels, **{field: TEXTS[field] for field in ("principles", "promotion",
                                                                                         "onsite", "evaluation")})
