@@ -117,10 +117,12 @@ def _dated(plan, moment):
 
 
 def _tasks_done_until(plan, today, user):
-    """The tasks due before `today` were done on their due date (by the plan's planner)."""
+    """The tasks due before `today` were done on their due date (by the plan's planner); those due
+    on the event day before the guests came."""
     for task in plan.tasks:
         if task.due_on < today:
-            task.status, task.done_at, task.done_by_id = TaskStatus.DONE, _local(task.due_on, 16), user.id
+            hour = 16 if task.due_on != plan.event_day else max(plan.start_time.hour - 2, 6)
+            task.status, task.done_at, task.done_by_id = TaskStatus.DONE, _local(task.due_on, hour), user.id
 
 
 def _submitted(plan, planner, day, today):
