@@ -189,3 +189,4 @@ def test_an_english_dress_code_alone_tells_no_guest(app, gala, make_invitation, 
     db.session.commit()
     changes.dispatch_noted()
     assert outbox() == []
+
