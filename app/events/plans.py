@@ -8,6 +8,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from app.auth.models import User
 from app.core import clock
 from app.core.errors import DomainError
+from app.core.text import single_line
 from app.core.versions import expect_version, flush
 from app.customers.models import TIERS, Tier
 from app.events import activity, workflow
@@ -98,8 +99,10 @@ def _validate_facts(title, tiers, expected_guests, capacity):
 
 
 def _guest_texts(values):
-    """The English versions, address and dress code in `values`, trimmed and checked."""
-    texts = {field: (values.get(field) or "").strip() for field in (*ENGLISH_FIELDS, *GUEST_FIELDS)}
+    """The English versions, address and dress code in `values`, trimmed and checked; the address
+    and dress code on one line (they stand in a table row of the e-mail, the card and the .ics)."""
+    texts = {field: (values.get(field) or "").strip() for field in ENGLISH_FIELDS}
+    texts |= {field: single_line(values.get(field) or "").strip() for field in GUEST_FIELDS}
     for field in ("title_en", "venue_en"):
         if len(texts[field]) > SHORT_TEXT:
             raise DomainError(_l("The English version has at most %(count)s characters.", count=SHORT_TEXT), field)

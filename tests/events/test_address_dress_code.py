@@ -46,6 +46,11 @@ def test_for_guest_reads_address_and_dress_code_in_each_language(gala):
     assert (for_guest(gala, "en").address, for_guest(gala, "en").dress_code) == (ADDRESS, DRESS)
 
 
+def test_an_address_and_a_dress_code_are_one_line(gala):
+    planning.update_plan(gala, None, address="上海市\r\n浦东新区", dress_code_en="Business\nformal\u202e")
+    assert (gala.address, gala.dress_code_en) == ("上海市 浦东新区", "Business formal")
+
+
 def test_too_long_an_address_is_refused_on_its_field(gala):
     with pytest.raises(DomainError) as refused:
         planning.update_plan(gala, None, address="路" * 201)
