@@ -53,9 +53,37 @@ def _budget(plan, user, lines):
     return revision
 
 
+# What guests read besides the Chinese: the address, the dress code and the English versions
+# an organiser with English-speaking customers gives (app/events/guest_text.py).
+GUEST_TEXTS = {
+    "banquet": {
+        "title_en": "2026 VIP Customer Appreciation Gala", "venue_en": "Waldorf Astoria Shanghai on the Bund, Ballroom",
+        "address": "上海市黄浦区中山东一路 2 号", "address_en": "2 Zhongshan East 1st Road, Huangpu, Shanghai",
+        "dress_code": "商务正装", "dress_code_en": "Business formal",
+        "content_en": "Our year in review, customer stories, the appreciation dinner and a prize draw.",
+    },
+    "training": {
+        "title_en": "Product Training for Growing Customers", "venue_en": "Training Centre, 3rd floor",
+        "address": "上海市浦东新区张江路 88 号", "address_en": "88 Zhangjiang Road, Pudong, Shanghai",
+        "dress_code": "商务休闲", "dress_code_en": "Business casual",
+        "content_en": "New features explained, hands-on practice and questions; trial kits to take home.",
+    },
+    "family_day": {
+        "title_en": "Family Open Day for Loyal Customers", "venue_en": "Company campus",
+        "address": "上海市松江区新桥镇民益路 201 号", "address_en": "201 Minyi Road, Xinqiao, Songjiang, Shanghai",
+        "dress_code": "休闲装，建议穿运动鞋", "dress_code_en": "Casual; comfortable shoes recommended",
+        "content_en": "Games for children, a factory tour and family photos.",
+    },
+}
+
+# A banquet in the evening, a training in the afternoon, a family day in the morning.
+STARTS = {"banquet": time(18, 0), "training": time(14, 0), "family_day": time(10, 0)}
+
+
 def _plan(code, title, day, tiers, guests, venue, content, channels, planner, team):
     event_type = db.session.scalar(select(EventType).where(EventType.code == code))
-    plan = create_plan(event_type, title, day, time(18, 0), tiers, guests, guests + 10, venue, False, content, planner)
+    plan = create_plan(event_type, title, day, STARTS[code], tiers, guests, guests + 10, venue, False, content, planner,
+                       **GUEST_TEXTS[code])
     update_plan(plan, planner, channels=channels, **{field: TEXTS[field] for field in ("principles", "promotion",
                                                                                         "onsite", "evaluation")})
     for role, user in team:
@@ -89,10 +117,12 @@ def _dated(plan, moment):
 
 
 def _tasks_done_until(plan, today, user):
-    """The tasks due before `today` were done on their due date (by the plan's planner)."""
+    """The tasks due before `today` were done on their due date (by the plan's planner); those due
+    on the event day before the guests came."""
     for task in plan.tasks:
         if task.due_on < today:
-            task.status, task.done_at, task.done_by_id = TaskStatus.DONE, _local(task.due_on, 16), user.id
+            hour = 16 if task.due_on != plan.event_day else max(plan.start_time.hour - 2, 6)
+            task.status, task.done_at, task.done_by_id = TaskStatus.DONE, _local(task.due_on, hour), user.id
 
 
 def _submitted(plan, planner, day, today):
@@ -104,8 +134,8 @@ def _submitted(plan, planner, day, today):
 
 def _guests(plan, planner, sent_on, today):
     """The plan's guest list from its target tier, every guest sent the invitation on `sent_on`;
-    of its first twelve guests, who opened their link in the following days, four accepted
-    and four declined."""
+    of its first twelve guests (the English-speaking ones first), who opened their link in the
+    following days, four accepted and four declined."""
     settings = services.settings_for(plan)
     settings.companions_cap = 1
     try:
@@ -126,10 +156,12 @@ def _guests(plan, planner, sent_on, today):
         select(OutboxMessage.invitation_id).where(OutboxMessage.job_id == job.id))).values(invited_at=sent))
     job.created_at, job.finished_at = sent, sent
     _dated(plan, sent)
+    # The English-speaking guests answer first: the demo shows their English invitation,
+    # confirmation and RSVP page.
     first = db.session.scalars(select(Invitation).where(Invitation.plan_id == plan.id,
                                                         Invitation.status == GuestStatus.GUEST,
                                                         Invitation.invited_at.is_not(None))
-                               .order_by(Invitation.id).limit(12)).all()
+                               .order_by((Invitation.locale == "en").desc(), Invitation.id).limit(12)).all()
     opening = sorted((min(sent_on + timedelta(days=1 + n % 3), today - timedelta(days=1)), 11 + n % 8, n)
                      for n in range(len(first)))
     for day, hour, n in opening:  # in the order they happened

@@ -176,7 +176,7 @@ def _event(plan, uid, stamp, text=None):
         start = datetime.combine(plan.event_day, plan.start_time, tzinfo=zone)
         event.add("dtstart", start)
         event.add("dtend", start + EVENT_DURATION)
-    location = text.venue or (_("Online") if plan.online else None)
+    location = text.location or (_("Online") if plan.online else None)
     if location:
         event.add("location", location)
     if text.content:

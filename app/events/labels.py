@@ -65,6 +65,8 @@ FIELD_LABELS = {
     "onsite": _l("On-site execution"), "evaluation": _l("Evaluation plan"), "channels": _l("Promotion channels"),
     "title_en": _l("Title in English"), "venue_en": _l("Venue in English"),
     "content_en": _l("Content and run of show in English"),
+    "address": _l("Address"), "address_en": _l("Address in English"),
+    "dress_code": _l("Dress code"), "dress_code_en": _l("Dress code in English"),
     # budget line fields (budget.line_changed)
     "category": _l("Category"), "description": _l("Description"), "quantity": _l("Quantity"), "unit": _l("Unit"),
     "unit_price": _l("Unit price"), "amount": _l("Amount"), "note": _l("Note"),

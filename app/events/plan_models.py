@@ -104,6 +104,11 @@ class Plan(db.Model):
     title_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     venue_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     content_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The street address (beside the venue's name) and the dress code, each with its English version.
+    address: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    address_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    dress_code: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    dress_code_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     state: Mapped[str] = mapped_column(String(16), default=PlanState.DRAFT)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

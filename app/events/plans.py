@@ -8,6 +8,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from app.auth.models import User
 from app.core import clock
 from app.core.errors import DomainError
+from app.core.text import single_line
 from app.core.versions import expect_version, flush
 from app.customers.models import TIERS, Tier
 from app.events import activity, workflow
@@ -47,8 +48,12 @@ EDITABLE_STATES = (PlanState.DRAFT, PlanState.REJECTED, PlanState.APPROVED)
 TEXT_FIELDS = ("content", "principles", "promotion", "onsite", "evaluation")
 # Optional English versions of what guests read (app/events/guest_text.py); empty: the main text.
 ENGLISH_FIELDS = ("title_en", "venue_en", "content_en")
+# What guests read besides title, venue and content: the address and the dress code, each in
+# Chinese and optionally in English. Single lines of at most SHORT_TEXT characters.
+GUEST_FIELDS = ("address", "address_en", "dress_code", "dress_code_en")
+SHORT_TEXT = 200
 EDITABLE_FIELDS = ("title", "tiers", "target_industries", "target_tags", "expected_guests", "capacity", "event_day",
-                   "start_time", "venue", "online", *TEXT_FIELDS, "channels", *ENGLISH_FIELDS)
+                   "start_time", "venue", "online", *TEXT_FIELDS, "channels", *ENGLISH_FIELDS, *GUEST_FIELDS)
 MAX_FILTER_LENGTH = 100  # an industry or a tag
 # Seed 002's channel advice (DOMAIN.md section 1, step 6), per tier: the plan form shows it.
 CHANNEL_HINTS = {
@@ -93,15 +98,34 @@ def _validate_facts(title, tiers, expected_guests, capacity):
         raise DomainError(_l("The capacity must hold the expected guests."), "capacity")
 
 
+def _guest_texts(values):
+    """The English versions, address and dress code in `values`, trimmed and checked; the address
+    and dress code on one line (they stand in a table row of the e-mail, the card and the .ics)."""
+    texts = {field: (values.get(field) or "").strip() for field in ENGLISH_FIELDS}
+    texts |= {field: single_line(values.get(field) or "").strip() for field in GUEST_FIELDS}
+    for field in ("title_en", "venue_en"):
+        if len(texts[field]) > SHORT_TEXT:
+            raise DomainError(_l("The English version has at most %(count)s characters.", count=SHORT_TEXT), field)
+    for field in GUEST_FIELDS:
+        if len(texts[field]) > SHORT_TEXT:
+            raise DomainError(_l("At most %(count)s characters.", count=SHORT_TEXT), field)
+    return texts
+
+
 def create_plan(event_type, title, event_day, start_time, tiers, expected_guests, capacity,
-                venue, online, content, user):
-    """A draft plan whose timeline is the type's default tasks, each due at T + offset."""
+                venue, online, content, user, **texts):
+    """A draft plan whose timeline is the type's default tasks, each due at T + offset.
+    `texts`: any of ENGLISH_FIELDS and GUEST_FIELDS (the English versions, address, dress code)."""
+    unknown = set(texts) - {*ENGLISH_FIELDS, *GUEST_FIELDS}
+    if unknown:
+        raise TypeError(f"not a guest text: {sorted(unknown)}")
     _validate(event_type, title, tiers, expected_guests, capacity)
+    texts = _guest_texts(texts)
     plan = Plan(
         title=title.strip(), event_type=event_type, event_day=event_day, start_time=start_time,
         venue=(venue or "").strip() or None, online=bool(online), expected_guests=expected_guests,
         capacity=capacity, content=(content or "").strip(), state=PlanState.DRAFT,
-        created_by_id=user.id if user else None,
+        created_by_id=user.id if user else None, **texts,
     )
     plan.tier_rows = [PlanTier(tier=tier) for tier in dict.fromkeys(tiers)]
     plan.tasks = [
@@ -173,10 +197,7 @@ def _edited_values(plan, values):
         raise DomainError(_l("Enter the event day."), "event_day")
     if any(channel not in CHANNELS for channel in merged["channels"] or ()):
         raise DomainError(_l("Unknown channel."), "channels")
-    english = {field: (merged[field] or "").strip() for field in ENGLISH_FIELDS}
-    for field in ("title_en", "venue_en"):
-        if len(english[field]) > 200:
-            raise DomainError(_l("The English version has at most %(count)s characters.", count=200), field)
+    english = _guest_texts(merged)
     chosen_tiers, chosen_channels = set(merged["tiers"]), set(merged["channels"] or ())
     return {
         **merged,
@@ -294,7 +315,7 @@ def copy_plan(source, new_event_day, title, user, keep_team=True):
         start_time=source.start_time, venue=source.venue, online=source.online,
         expected_guests=source.expected_guests, capacity=source.capacity,
         target_industries=list(source.target_industries), target_tags=list(source.target_tags),
-        channels=list(source.channels), **{field: getattr(source, field) for field in (*TEXT_FIELDS, *ENGLISH_FIELDS)},
+        channels=list(source.channels), **{field: getattr(source, field) for field in (*TEXT_FIELDS, *ENGLISH_FIELDS, *GUEST_FIELDS)},
         state=PlanState.DRAFT, created_by_id=user.id if user else None,
     )
     plan.tier_rows = [PlanTier(tier=tier) for tier in tiers]

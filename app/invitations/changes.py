@@ -1,5 +1,5 @@
 """The hook by which the events services tell the guests' side that a plan changed in a way its
-guests must hear of (day, start time, venue, title, cancellation). The service notes the plan in
+guests must hear of (day, start time, venue, address, title, cancellation). The service notes the plan in
 the session; after the commit, `dispatch_noted` queues one Celery task per plan (a rollback
 forgets the notes). This module imports nothing of the events package, so that the events
 services may call it."""
@@ -10,7 +10,7 @@ from app.extensions import celery, db
 
 # By name: the task's module imports the events package, which calls this hook.
 NOTICE_TASK = "app.invitations.tasks.send_plan_notice"
-GUEST_FIELDS = frozenset({"title", "event_day", "start_time", "venue", "online"})
+GUEST_FIELDS = frozenset({"title", "event_day", "start_time", "venue", "address", "online"})
 NOTED = "guest_notices"
 
 

@@ -128,7 +128,8 @@ def values_for(invitation, plan=None, locale=None):
     plan = plan or invitation.plan
     text = for_guest(plan, locale or invitation.locale)
     return {"name": single_line(invitation.name), "company": single_line(invitation.company or ""), "event": text.title,
-            "date": event_date(plan), "venue": venue(text), "rsvp_link": rsvp_link(invitation)}
+            "date": event_date(plan), "venue": venue(text), "address": text.address, "dress_code": text.dress_code,
+            "rsvp_link": rsvp_link(invitation)}
 
 
 def _texts(settings, kind, locale):

@@ -1,7 +1,7 @@
 """surveys after the event: questions, one response per invitation, answers per question
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-08 04:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0018'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

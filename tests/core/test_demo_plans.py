@@ -81,3 +81,25 @@ def test_the_english_planner_is_on_the_banquets_team(app):
     emma = get_by_email("emma@rapport.demo")
     team = roles.assignments_by_role(banquet)
     assert emma.locale == "en" and any(a.user_id == emma.id for assigned in team.values() for a in assigned)
+
+
+def test_the_demo_plans_speak_to_english_guests_in_english(app):
+    from email import policy
+    from email.parser import BytesParser
+
+    from app.invitations import messages
+    from app.invitations.services import settings_for
+
+    plans = _plans()
+    for plan in plans.values():
+        assert plan.title_en and plan.venue_en and plan.content_en
+        assert plan.address and plan.address_en and plan.dress_code and plan.dress_code_en
+    banquet = plans[BANQUET]
+    english = db.session.scalars(select(Invitation).where(Invitation.plan_id == banquet.id,
+                                                          Invitation.locale == "en")).all()
+    assert english and any(guest.rsvp != "pending" for guest in english)  # one of them has answered
+    raw = bytes(messages.invitation_message(english[0], settings_for(banquet), "invitation"))
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    text = message.get_body(("plain",)).get_content()
+    assert message["Subject"] == "Invitation: 2026 VIP Customer Appreciation Gala"
+    assert "2 Zhongshan East 1st Road" in text and "Business formal" in text and "答谢" not in text

@@ -143,3 +143,13 @@ def test_the_state_badge_is_coloured_by_state_on_the_plan_page_and_the_list(clie
     badge = f'class="badge text-bg-{colour}" data-testid="plan-state"'
     assert badge in client.get(f"/events/plans/{plan.id}").get_data(as_text=True)
     assert badge in client.get("/events/plans").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("state, offered", [("draft", True), ("approved", True), ("submitted", False),
+                                            ("completed", False)])
+def test_the_move_form_is_offered_only_where_a_move_is_taken(make_plan, client_as, state, offered):
+    plan = make_plan(event_day=clock.today() + timedelta(days=60))
+    plan.state = state
+    db.session.commit()
+    page = client_as("planner").get(f"/events/plans/{plan.id}").get_data(as_text=True)
+    assert ('data-testid="move-form"' in page) == offered

@@ -30,6 +30,17 @@ _PLAN_FIELDS = {
     "tasks_done": schema_field("integer", "Tasks done."),
     "tasks_total": schema_field("integer", "Tasks in all."),
 }
+# What guests read beside title, venue and content; an English-speaking guest reads the *_en
+# versions, and the main text where one is empty.
+_GUEST_TEXTS = {
+    "title_en": "Title for English-speaking guests; empty: the title.",
+    "venue_en": "Venue for English-speaking guests; empty: the venue.",
+    "content_en": "Content and run of show for English-speaking guests; empty: the content.",
+    "address": "Street address of the venue (in the invitation, the RSVP page and the calendar file).",
+    "address_en": "Address for English-speaking guests; empty: the address.",
+    "dress_code": "Dress code, e.g. business attire.",
+    "dress_code_en": "Dress code for English-speaking guests; empty: the dress code.",
+}
 
 OPENAPI = {
     "paths": {
@@ -100,6 +111,7 @@ OPENAPI = {
                 "properties": {
                     **_PLAN_FIELDS,
                     "content": schema_field(_TEXT, "Content and run of show."),
+                    **{name: schema_field(_TEXT, description) for name, description in _GUEST_TEXTS.items()},
                     "goals": _array("PlanGoal", "Goals (template step 1), in their order."),
                     "principles": schema_field(_TEXT, "Principles (template step 1)."),
                     "target_industries": {**_STRING_LIST,
@@ -181,6 +193,8 @@ OPENAPI = {
                     "online": schema_field("boolean", "Held online (default false)."),
                     "start_time": schema_field(_NULLABLE_TEXT, "Start time: 18:30."),
                     "content": schema_field(_NULLABLE_TEXT, "Content of the event."),
+                    **{name: schema_field(_NULLABLE_TEXT, description, **({} if name == "content_en" else {"maxLength": 200}))
+                       for name, description in _GUEST_TEXTS.items()},
                 },
             },
             "FieldErrors": {

@@ -15,13 +15,15 @@ from app.core.errors import DomainError
 from app.events.api.blueprint import bp
 from app.events.models import EventType
 from app.events.plan_models import Plan, PlanTask, TaskStatus
-from app.events.plans import create_plan, get_plan, phase_windows
+from app.events.plans import ENGLISH_FIELDS, GUEST_FIELDS, create_plan, get_plan, phase_windows
 from app.extensions import db
 
 PER_PAGE = 50
 MAX_PER_PAGE = 100
 MAX_BODY_BYTES = 1024 * 1024
-TEXT_FIELDS = ("event_type", "event_day", "title", "venue", "start_time", "content")
+# What guests read: the English versions of title, venue and content, the address, the dress code.
+GUEST_TEXT_FIELDS = (*ENGLISH_FIELDS, *GUEST_FIELDS)
+TEXT_FIELDS = ("event_type", "event_day", "title", "venue", "start_time", "content", *GUEST_TEXT_FIELDS)
 COUNT_FIELDS = ("expected_guests", "capacity")
 FIELDS = (*TEXT_FIELDS, *COUNT_FIELDS, "tiers", "online")
 
@@ -68,6 +70,7 @@ def plan_goal(goal):
 def plan_detail(plan):
     data = plan_summary(plan, sum(task.status == TaskStatus.DONE for task in plan.tasks), len(plan.tasks))
     data["content"] = plan.content
+    data.update({field: getattr(plan, field) for field in GUEST_TEXT_FIELDS})
     data["goals"] = [plan_goal(goal) for goal in plan.goals]
     data["principles"] = plan.principles
     data["target_industries"] = plan.target_industries
@@ -185,6 +188,7 @@ def create_plan_json():
             body.get("expected_guests"), body.get("capacity"), body.get("venue"), body.get("online"),
             body.get("content"),
             g.api_token.user,  # the person the token acts for; none for an integration's token
+            **{field: body.get(field) for field in GUEST_TEXT_FIELDS},
         )
     except OverflowError:  # a timeline task would fall before year 1 or after 9999
         raise DomainError(_("Enter the event day as YYYY-MM-DD."), "event_day") from None

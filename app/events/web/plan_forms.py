@@ -35,6 +35,9 @@ class PlanFactsForm(FlaskForm):
     event_day = DateField(_l("Event day"), validators=[InputRequired(_l("Enter the event day."))])
     start_time = TimeField(_l("Start time"), validators=[Optional()])
     venue = StringField(_l("Venue"), validators=[Length(max=200)])
+    address = StringField(_l("Address"), validators=[Length(max=200)],
+                          description=_l("Street and city, for the invitation and the guests' calendar."))
+    dress_code = StringField(_l("Dress code"), validators=[Length(max=200)])
     online = BooleanField(_l("Online event"))
     expected_guests = IntegerField(_l("Expected guests"), validators=[Optional(), NumberRange(min=0)])
     capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=0)])
@@ -66,6 +69,8 @@ class PlanEditForm(PlanFactsForm):
     # What English-speaking guests read; left empty, they read the Chinese.
     title_en = StringField(_l("Title in English"), validators=[Length(max=200)])
     venue_en = StringField(_l("Venue in English"), validators=[Length(max=200)])
+    address_en = StringField(_l("Address in English"), validators=[Length(max=200)])
+    dress_code_en = StringField(_l("Dress code in English"), validators=[Length(max=200)])
     content_en = TextAreaField(_l("Content and run of show in English"), validators=TEXT_LIMIT)
     # The plan's version the form was made from (optimistic locking, app/core/versions.py).
     version = HiddenField()

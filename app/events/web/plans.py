@@ -46,6 +46,7 @@ def new_plan():
                 event_types.get(form.event_type.data), form.title.data, form.event_day.data,
                 form.start_time.data, form.tiers.data, form.expected_guests.data, form.capacity.data,
                 form.venue.data, form.online.data, form.content.data, current_user,
+                address=form.address.data, dress_code=form.dress_code.data,
             )
         except DomainError as error:
             db.session.rollback()
