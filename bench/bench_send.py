@@ -25,6 +25,7 @@ from sqlalchemy import insert
 from app import create_app
 from app.core import clock
 from app.events.models import EventType
+from app.events.plan_models import PlanState
 from app.events.plans import create_plan
 from app.extensions import db
 from app.invitations import sending
@@ -67,6 +68,7 @@ def _setup(app):
         db.session.add(event_type)
         plan = create_plan(event_type, "2027 客户答谢晚宴", clock.today() + timedelta(days=40), time_of_day(18, 30), ["general"],
                            None, None, "上海浦东香格里拉大酒店", False, "年度答谢与交流", None)
+        plan.state = PlanState.APPROVED  # invitations go out once the plan is approved
         settings_for(plan)
         db.session.execute(insert(Invitation), list(_guests(plan.id)))
         db.session.commit()
